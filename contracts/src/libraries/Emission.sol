@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {FixedPointMathLib} from "solady/utils/FixedPointMathLib.sol";
+
+/// @title Emission
+/// @notice Baseline-minting schedule: a time-decayed part plus a part that decays with the network's
+/// effective time theta, unlocked in proportion to verified weighted compute against a growing baseline.
+/// @dev Invariant: `epochEmission` never returns more than `e0`, and theta advances by at most 1 (WAD)
+/// per epoch, so the sum over all epochs is bounded by the full schedule (W >= D every epoch).
+/// All rounding is down (toward the protocol), except the baseline, which rounds up (harder to reach).
+/// `packages/protocol/src/math/` mirrors every function bit for bit; the differential test proves it.
+library Emission {
+    /// @notice Emission parameters (one struct so the config can be read in one call).
+    struct Params {
+        uint256 e0; // MAI-wei minted per epoch at the start of the full schedule
+        uint256 alphaWad; // share of the time-decayed part (WAD, <= 1e18)
+        uint256 halfLifeEpochs; // H, epochs per halving
+        uint256 d0; // baseline weighted compute per epoch at theta = 0 (RewardWeight units)
+        uint256 doublingEpochs; // G, effective epochs per doubling of the baseline
+    }
+
+    /// @notice Thrown when 2^x would not fit in 256 bits.
+    error Exp2Overflow(int256 xWad);
+    /// @notice Thrown when a period parameter (H or G) is zero.
+    error ZeroPeriod(uint256 halfLifeEpochs, uint256 doublingEpochs);
+    /// @notice Thrown when alpha exceeds 1 (WAD).
+    error AlphaTooLarge(uint256 alphaWad);
+
+    uint256 internal constant WAD = 1e18;
+    /// @dev ln(2) in WAD, rounded down.
+    uint256 internal constant LN2_WAD = 693147180559945309;
+    /// @dev Largest exponent accepted: 2^f < 2^61 in WAD, shifted by at most 192 bits, stays below 2^256.
+    int256 internal constant MAX_EXP2_WAD = 192e18;
+    /// @dev Below this 2^x in WAD is 0 (2^-64 * 2e18 < 1).
+    int256 internal constant MIN_EXP2_WAD = -64e18;
+
+    /// @notice 2^x in WAD, rounded down. x is WAD and may be negative.
+    /// @dev x = n + f with integer n = floor(x) and f in [0, 1). 2^f = e^(f ln2) by a Taylor series whose
+    /// terms are each rounded down; every term is non-decreasing in f, so the result is monotone in x.
+    /// @param xWad Exponent in WAD.
+    /// @return resultWad 2^x in WAD.
+    function exp2(int256 xWad) internal pure returns (uint256 resultWad) {
+        if (xWad > MAX_EXP2_WAD) revert Exp2Overflow(xWad);
+        if (xWad < MIN_EXP2_WAD) return 0;
+        unchecked {
+            // |xWad| <= 192e18, so the shifted value cannot overflow int256.
+            int256 n = xWad >= 0 ? xWad / int256(WAD) : -((-xWad + int256(WAD) - 1) / int256(WAD));
+            uint256 f = uint256(xWad - n * int256(WAD)); // in [0, 1e18)
+            uint256 y = (f * LN2_WAD) / WAD; // < 0.6932e18; products below stay < 2^128
+            uint256 term = WAD;
+            uint256 sum = WAD;
+            for (uint256 i = 1; term != 0; ++i) {
+                term = (term * y) / WAD / i;
+                sum += term;
+            }
+            // sum < 2e18 < 2^61 and n <= 192, so the left shift stays below 2^253.
+            resultWad = n >= 0 ? sum << uint256(n) : sum >> uint256(-n);
+        }
+    }
+
+    /// @notice Difficulty D(theta) = D0 * 2^(theta/G), rounded up.
+    /// @param p Emission parameters.
+    /// @param thetaWad Effective time in WAD epochs.
+    /// @return The weighted compute per epoch that unlocks the full schedule.
+    function baseline(Params memory p, uint256 thetaWad) internal pure returns (uint256) {
+        if (p.doublingEpochs == 0) revert ZeroPeriod(p.halfLifeEpochs, p.doublingEpochs);
+        uint256 x = thetaWad / p.doublingEpochs;
+        if (x > uint256(MAX_EXP2_WAD)) revert Exp2Overflow(int256(FixedPointMathLib.min(x, uint256(type(int256).max))));
+        return FixedPointMathLib.fullMulDivUp(p.d0, exp2(int256(x)), WAD);
+    }
+
+    /// @notice One epoch's emission and the advanced effective time.
+    /// @dev minted = E0*[alpha*2^(-e/H) + (1-alpha)*2^(-theta/H)*r], r = min(1, W/D(theta)) rounded down;
+    /// theta' = theta + r. With D0 = 0 the baseline is always met (r = 1).
+    /// @param p Emission parameters.
+    /// @param epoch Epoch index e.
+    /// @param thetaWad Effective time before this epoch (WAD).
+    /// @param work Verified weighted compute W(e) of the epoch (RewardWeight units).
+    /// @return minted MAI-wei to mint for the epoch (<= e0).
+    /// @return newThetaWad Effective time after the epoch.
+    function epochEmission(Params memory p, uint256 epoch, uint256 thetaWad, uint256 work)
+        internal
+        pure
+        returns (uint256 minted, uint256 newThetaWad)
+    {
+        if (p.halfLifeEpochs == 0) revert ZeroPeriod(p.halfLifeEpochs, p.doublingEpochs);
+        if (p.alphaWad > WAD) revert AlphaTooLarge(p.alphaWad);
+        uint256 d = baseline(p, thetaWad);
+        uint256 ratio = work >= d ? WAD : FixedPointMathLib.fullMulDiv(work, WAD, d);
+        uint256 timeDecay = _decay(epoch * WAD, p.halfLifeEpochs);
+        uint256 thetaDecay = _decay(thetaWad, p.halfLifeEpochs);
+        // Each factor is <= 1e18, so inner <= alpha + (1 - alpha) = 1e18 and minted <= e0.
+        uint256 inner = (p.alphaWad * timeDecay) / WAD + (((WAD - p.alphaWad) * thetaDecay) / WAD) * ratio / WAD;
+        minted = FixedPointMathLib.fullMulDiv(p.e0, inner, WAD);
+        newThetaWad = thetaWad + ratio;
+    }
+
+    /// @notice Closed-form sum of the time-decayed part E0*alpha*2^(-e/H) for e in [fromEpoch, fromEpoch+count).
+    /// @dev E0*alpha*(2^(-from/H) - 2^(-(from+count)/H)) / (1 - 2^(-1/H)), rounded down. It is a geometric
+    /// series, so no loop; the per-term floors of `epochEmission` can differ from it by a few wei per epoch.
+    /// @param p Emission parameters.
+    /// @param fromEpoch First epoch of the range.
+    /// @param count Number of epochs.
+    /// @return Sum in MAI-wei.
+    function decayedSum(Params memory p, uint256 fromEpoch, uint256 count) internal pure returns (uint256) {
+        if (p.halfLifeEpochs == 0) revert ZeroPeriod(p.halfLifeEpochs, p.doublingEpochs);
+        if (p.alphaWad > WAD) revert AlphaTooLarge(p.alphaWad);
+        if (count == 0) return 0;
+        uint256 h = p.halfLifeEpochs;
+        uint256 dFrom = _decay(fromEpoch * WAD, h);
+        uint256 dEnd = _decay((fromEpoch + count) * WAD, h);
+        uint256 ratio = _decay(WAD, h); // 2^(-1/H) < 1e18 for every H >= 1 (H = 1 gives 0.5e18)
+        // ratio is rounded down, so the denominator rounds up and the sum rounds down.
+        uint256 numerator = FixedPointMathLib.fullMulDiv(p.alphaWad, dFrom - dEnd, WAD);
+        return FixedPointMathLib.fullMulDiv(p.e0, numerator, WAD - ratio);
+    }
+
+    /// @dev 2^(-xWad/h) in WAD; arguments beyond the exp2 floor give 0.
+    function _decay(uint256 xWad, uint256 h) private pure returns (uint256) {
+        uint256 e = xWad / h;
+        if (e > uint256(-MIN_EXP2_WAD)) return 0;
+        return exp2(-int256(e));
+    }
+}
