@@ -22,6 +22,8 @@ library Emission {
 
     /// @notice Thrown when 2^x would not fit in 256 bits.
     error Exp2Overflow(int256 xWad);
+    /// @notice Thrown when the baseline 2^(theta/G) would not fit in 256 bits.
+    error BaselineOverflow(uint256 thetaWad, uint256 doublingEpochs);
     /// @notice Thrown when a period parameter (H or G) is zero.
     error ZeroPeriod(uint256 halfLifeEpochs, uint256 doublingEpochs);
     /// @notice Thrown when alpha exceeds 1 (WAD).
@@ -34,6 +36,8 @@ library Emission {
     int256 internal constant MAX_EXP2_WAD = 192e18;
     /// @dev Below this 2^x in WAD is 0 (2^-64 * 2e18 < 1).
     int256 internal constant MIN_EXP2_WAD = -64e18;
+    uint256 private constant MAX_EXP2_UWAD = 192e18;
+    uint256 private constant MIN_EXP2_UWAD = 64e18;
 
     /// @notice 2^x in WAD, rounded down. x is WAD and may be negative.
     /// @dev x = n + f with integer n = floor(x) and f in [0, 1). 2^f = e^(f ln2) by a Taylor series whose
@@ -44,10 +48,18 @@ library Emission {
         if (xWad > MAX_EXP2_WAD) revert Exp2Overflow(xWad);
         if (xWad < MIN_EXP2_WAD) return 0;
         unchecked {
-            // |xWad| <= 192e18, so the shifted value cannot overflow int256.
-            int256 n = xWad >= 0 ? xWad / int256(WAD) : -((-xWad + int256(WAD) - 1) / int256(WAD));
-            uint256 f = uint256(xWad - n * int256(WAD)); // in [0, 1e18)
-            uint256 y = (f * LN2_WAD) / WAD; // < 0.6932e18; products below stay < 2^128
+            bool negative = xWad < 0;
+            // casting to 'uint256' is safe because MIN_EXP2_WAD <= xWad <= MAX_EXP2_WAD here
+            // forge-lint: disable-next-line(unsafe-typecast)
+            uint256 a = uint256(negative ? -xWad : xWad);
+            uint256 n = a / WAD; // integer part of |x|, <= 192
+            uint256 f = a % WAD; // fractional part of |x|
+            // -(n + f) = -(n + 1) + (1 - f): keep the fraction non-negative.
+            if (negative && f != 0) {
+                n += 1;
+                f = WAD - f;
+            }
+            uint256 y = (f * LN2_WAD) / WAD; // < 0.6932e18, so every product below is < 1e36
             uint256 term = WAD;
             uint256 sum = WAD;
             for (uint256 i = 1; term != 0; ++i) {
@@ -55,7 +67,7 @@ library Emission {
                 sum += term;
             }
             // sum < 2e18 < 2^61 and n <= 192, so the left shift stays below 2^253.
-            resultWad = n >= 0 ? sum << uint256(n) : sum >> uint256(-n);
+            resultWad = negative ? sum >> n : sum << n;
         }
     }
 
@@ -66,7 +78,9 @@ library Emission {
     function baseline(Params memory p, uint256 thetaWad) internal pure returns (uint256) {
         if (p.doublingEpochs == 0) revert ZeroPeriod(p.halfLifeEpochs, p.doublingEpochs);
         uint256 x = thetaWad / p.doublingEpochs;
-        if (x > uint256(MAX_EXP2_WAD)) revert Exp2Overflow(int256(FixedPointMathLib.min(x, uint256(type(int256).max))));
+        if (x > MAX_EXP2_UWAD) revert BaselineOverflow(thetaWad, p.doublingEpochs);
+        // casting to 'int256' is safe because x <= 192e18
+        // forge-lint: disable-next-line(unsafe-typecast)
         return FixedPointMathLib.fullMulDivUp(p.d0, exp2(int256(x)), WAD);
     }
 
@@ -90,8 +104,9 @@ library Emission {
         uint256 ratio = work >= d ? WAD : FixedPointMathLib.fullMulDiv(work, WAD, d);
         uint256 timeDecay = _decay(epoch * WAD, p.halfLifeEpochs);
         uint256 thetaDecay = _decay(thetaWad, p.halfLifeEpochs);
-        // Each factor is <= 1e18, so inner <= alpha + (1 - alpha) = 1e18 and minted <= e0.
-        uint256 inner = (p.alphaWad * timeDecay) / WAD + (((WAD - p.alphaWad) * thetaDecay) / WAD) * ratio / WAD;
+        // Each factor is <= 1e18 (triple product <= 1e54 < 2^256), so inner <= alpha + (1 - alpha) = 1e18
+        // and minted <= e0.
+        uint256 inner = (p.alphaWad * timeDecay) / WAD + ((WAD - p.alphaWad) * thetaDecay * ratio) / (WAD * WAD);
         minted = FixedPointMathLib.fullMulDiv(p.e0, inner, WAD);
         newThetaWad = thetaWad + ratio;
     }
@@ -119,7 +134,9 @@ library Emission {
     /// @dev 2^(-xWad/h) in WAD; arguments beyond the exp2 floor give 0.
     function _decay(uint256 xWad, uint256 h) private pure returns (uint256) {
         uint256 e = xWad / h;
-        if (e > uint256(-MIN_EXP2_WAD)) return 0;
+        if (e > MIN_EXP2_UWAD) return 0;
+        // casting to 'int256' is safe because e <= 64e18
+        // forge-lint: disable-next-line(unsafe-typecast)
         return exp2(-int256(e));
     }
 }
