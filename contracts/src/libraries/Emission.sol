@@ -22,8 +22,6 @@ library Emission {
 
     /// @notice Thrown when 2^x would not fit in 256 bits.
     error Exp2Overflow(int256 xWad);
-    /// @notice Thrown when the baseline 2^(theta/G) would not fit in 256 bits.
-    error BaselineOverflow(uint256 thetaWad, uint256 doublingEpochs);
     /// @notice Thrown when a period parameter (H or G) is zero.
     error ZeroPeriod(uint256 halfLifeEpochs, uint256 doublingEpochs);
     /// @notice Thrown when alpha exceeds 1 (WAD).
@@ -71,17 +69,23 @@ library Emission {
         }
     }
 
-    /// @notice Difficulty D(theta) = D0 * 2^(theta/G), rounded up.
+    /// @notice Difficulty D(theta) = D0 * 2^(theta/G), rounded up, saturating at type(uint256).max.
+    /// @dev Saturation (instead of a revert) keeps epoch settlement live on a network that has run through
+    /// ~190 doublings (e.g. a devnet with a tiny G): past that point the baseline part is unreachable anyway.
     /// @param p Emission parameters.
     /// @param thetaWad Effective time in WAD epochs.
     /// @return The weighted compute per epoch that unlocks the full schedule.
     function baseline(Params memory p, uint256 thetaWad) internal pure returns (uint256) {
         if (p.doublingEpochs == 0) revert ZeroPeriod(p.halfLifeEpochs, p.doublingEpochs);
+        if (p.d0 == 0) return 0;
         uint256 x = thetaWad / p.doublingEpochs;
-        if (x > MAX_EXP2_UWAD) revert BaselineOverflow(thetaWad, p.doublingEpochs);
+        if (x > MAX_EXP2_UWAD) return type(uint256).max;
         // casting to 'int256' is safe because x <= 192e18
         // forge-lint: disable-next-line(unsafe-typecast)
-        return FixedPointMathLib.fullMulDivUp(p.d0, exp2(int256(x)), WAD);
+        uint256 growth = exp2(int256(x)); // >= 1e18
+        // d0 * growth / 1e18 fits when d0 <= max / growth * 1e18 (conservative, then saturate).
+        if (p.d0 > type(uint256).max / growth) return type(uint256).max;
+        return FixedPointMathLib.divUp(p.d0 * growth, WAD);
     }
 
     /// @notice One epoch's emission and the advanced effective time.
