@@ -56,6 +56,7 @@ library MarketMath {
         if (current <= first) return 0;
         // current > first, so the subtraction cannot underflow.
         unchecked {
+            // forge-lint: disable-next-line(divide-before-multiply)
             return first + ((current - 1 - first) / BLOCKHASH_WINDOW) * BLOCKHASH_WINDOW;
         }
     }
