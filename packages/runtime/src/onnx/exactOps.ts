@@ -1,0 +1,424 @@
+/**
+ * The exact-mode operator table. Every float computation goes through the deterministic engine
+ * (src/engine), so an ONNX model run here gives the same bits on every node; the only arithmetic
+ * done locally is IEEE-exact (sign flips, division rounded once with Math.fround) or pure data
+ * movement (reshape, broadcast copies, slicing).
+ *
+ * Each op has an optional static `check`, run over the whole graph before anything executes, so
+ * that a job is refused up front with every problem listed, rather than failing half-way through.
+ */
+import * as engine from "../engine/index.js";
+import type { Tensor } from "../engine/index.js";
+import { getAttribute, nodeLabel } from "./attributes.js";
+import { OnnxError } from "./errors.js";
+import { DataType, type OnnxNode, type OnnxTensor } from "./types.js";
+
+/** Interpreter values: float32 tensors (everything numeric) or int64 tensors (shapes). */
+export type Value = { kind: "float"; tensor: Tensor } | { kind: "int"; shape: number[]; data: BigInt64Array };
+
+export interface OpContext {
+  /** Version of the "ai.onnx" operator set the model imports. */
+  opset: number;
+}
+
+export interface OpDef {
+  /** Returns why this node cannot run in exact mode, or undefined when it can. */
+  check?(node: OnnxNode, ctx: OpContext): string | undefined;
+  run(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContext): Value[];
+}
+
+const float = (tensor: Tensor): Value[] => [{ kind: "float", tensor }];
+
+export const EXACT_OPS: Record<string, OpDef> = {
+  Identity: { run: (_n, ins) => [required(_n, ins, 0)] },
+  Constant: { check: checkConstant, run: runConstant },
+
+  Add: { run: (n, ins) => float(engine.add(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
+  Mul: { run: (n, ins) => float(engine.mul(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
+  // a - b is by IEEE definition a + (-b), and negation is exact: same bits as a true subtraction.
+  Sub: { run: (n, ins) => float(engine.add(floatIn(n, ins, 0), negate(floatIn(n, ins, 1)))) },
+  Div: { run: (n, ins) => float(broadcastBinary(n, floatIn(n, ins, 0), floatIn(n, ins, 1), (x, y) => x / y)) },
+
+  Relu: { run: (n, ins) => float(engine.relu(floatIn(n, ins, 0))) },
+  Sigmoid: { run: (n, ins) => float(engine.sigmoid(floatIn(n, ins, 0))) },
+  Tanh: { run: (n, ins) => float(engine.tanh(floatIn(n, ins, 0))) },
+  Gelu: {
+    check: (n) => {
+      const approximate = getAttribute(n, "approximate", "string") ?? "none";
+      return approximate === ENGINE_GELU ? undefined : `approximate="${approximate}" (the engine computes "${ENGINE_GELU}")`;
+    },
+    run: (n, ins) => float(engine.gelu(floatIn(n, ins, 0))),
+  },
+  Softmax: { run: runSoftmax },
+
+  MatMul: { run: (n, ins) => float(matmulNd(n, floatIn(n, ins, 0), floatIn(n, ins, 1))) },
+  Gemm: { run: runGemm },
+  Conv: { check: checkConv, run: runConv },
+  MaxPool: { check: checkPool, run: (n, ins) => float(runPool(n, floatIn(n, ins, 0), "max")) },
+  AveragePool: { check: checkPool, run: (n, ins) => float(runPool(n, floatIn(n, ins, 0), "avg")) },
+  GlobalAveragePool: { run: (n, ins) => float(globalPool(n, floatIn(n, ins, 0), "avg")) },
+  GlobalMaxPool: { run: (n, ins) => float(globalPool(n, floatIn(n, ins, 0), "max")) },
+  LayerNormalization: { check: checkLayerNorm, run: runLayerNorm },
+
+  Flatten: { run: runFlatten },
+  Reshape: { run: runReshape },
+  Transpose: {
+    run: (n, ins) => {
+      const x = floatIn(n, ins, 0);
+      const perm = getAttribute(n, "perm", "ints") ?? x.shape.map((_, i) => x.shape.length - 1 - i);
+      if (perm.length !== x.shape.length || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
+        throw nodeError(n, `perm [${perm.join(", ")}] is not a permutation of ${x.shape.length} axes`);
+      }
+      return float(engine.transpose(x, perm));
+    },
+  },
+  Concat: {
+    run: (n, ins) => {
+      const xs = n.input.map((_, i) => floatIn(n, ins, i));
+      const axisAttr = getAttribute(n, "axis", "int");
+      if (axisAttr === undefined) throw nodeError(n, "Concat needs an axis attribute");
+      return float(engine.concat(xs, normalizeAxis(n, axisAttr, (xs[0] as Tensor).shape.length)));
+    },
+  },
+};
+
+/**
+ * Which GELU the engine implements. ONNX Gelu (opset 20) defaults to the erf form; a model asking
+ * for the other form is refused rather than silently computed differently.
+ */
+const ENGINE_GELU: "none" | "tanh" = "tanh";
+
+// ---------------------------------------------------------------- inputs
+
+function required(node: OnnxNode, inputs: (Value | undefined)[], i: number): Value {
+  const v = inputs[i];
+  if (!v) throw nodeError(node, `input #${i} is required`);
+  return v;
+}
+
+function floatIn(node: OnnxNode, inputs: (Value | undefined)[], i: number): Tensor {
+  const v = required(node, inputs, i);
+  if (v.kind !== "float") throw nodeError(node, `input #${i} ('${node.input[i]}') must be float32, it is int64`);
+  return v.tensor;
+}
+
+function intIn(node: OnnxNode, inputs: (Value | undefined)[], i: number): number[] {
+  const v = required(node, inputs, i);
+  if (v.kind !== "int") throw nodeError(node, `input #${i} ('${node.input[i]}') must be int64, it is float32`);
+  return Array.from(v.data, Number);
+}
+
+export function nodeError(node: OnnxNode, message: string): OnnxError {
+  return new OnnxError(`node '${nodeLabel(node)}' (${node.opType}): ${message}`, { details: { node: node.name } });
+}
+
+function normalizeAxis(node: OnnxNode, axis: number, rank: number): number {
+  const a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank) throw nodeError(node, `axis ${axis} is out of range for rank ${rank}`);
+  return a;
+}
+
+const product = (xs: number[]): number => xs.reduce((p, d) => p * d, 1);
+
+// ---------------------------------------------------------------- constants
+
+/** Converts a decoded initializer or constant into an interpreter value. */
+export function valueFromOnnxTensor(t: OnnxTensor): Value {
+  if (t.dataType === DataType.FLOAT) return { kind: "float", tensor: { shape: [...t.dims], data: t.data as Float32Array } };
+  if (t.dataType === DataType.INT64) return { kind: "int", shape: [...t.dims], data: t.data as BigInt64Array };
+  throw new OnnxError(
+    `tensor '${t.name}' has data type ${t.dataType}; exact mode holds only float32 and int64 tensors`,
+    { details: { tensor: t.name } },
+  );
+}
+
+function checkConstant(node: OnnxNode): string | undefined {
+  const known = ["value", "value_float", "value_floats", "value_int", "value_ints"];
+  const other = node.attribute.find((a) => !known.includes(a.name));
+  if (other) return `attribute '${other.name}'`;
+  const t = getAttribute(node, "value", "tensor");
+  if (t && t.dataType !== DataType.FLOAT && t.dataType !== DataType.INT64) return `a constant of data type ${t.dataType}`;
+  return undefined;
+}
+
+function runConstant(node: OnnxNode): Value[] {
+  const t = getAttribute(node, "value", "tensor");
+  if (t) return [valueFromOnnxTensor(t)];
+  const f = getAttribute(node, "value_float", "float");
+  if (f !== undefined) return float({ shape: [], data: Float32Array.of(f) });
+  const fs = getAttribute(node, "value_floats", "floats");
+  if (fs) return float({ shape: [fs.length], data: Float32Array.from(fs) });
+  const i = getAttribute(node, "value_int", "int");
+  if (i !== undefined) return [{ kind: "int", shape: [], data: BigInt64Array.of(BigInt(i)) }];
+  const is = getAttribute(node, "value_ints", "ints");
+  if (is) return [{ kind: "int", shape: [is.length], data: BigInt64Array.from(is, (v) => BigInt(v)) }];
+  throw nodeError(node, "Constant has no value attribute");
+}
+
+// ---------------------------------------------------------------- elementwise helpers
+
+function negate(t: Tensor): Tensor {
+  const data = new Float32Array(t.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = -(t.data[i] as number);
+  return { shape: [...t.shape], data };
+}
+
+function broadcastShape(node: OnnxNode, a: number[], b: number[]): number[] {
+  const rank = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const da = a[a.length - rank + i] ?? 1;
+    const db = b[b.length - rank + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) {
+      throw nodeError(node, `shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
+    }
+    out.push(da === 1 ? db : da);
+  }
+  return out;
+}
+
+/** Copies `t` into `shape` by numpy broadcasting (pure data movement). */
+function broadcastTo(node: OnnxNode, t: Tensor, shape: number[]): Tensor {
+  const target = broadcastShape(node, t.shape, shape);
+  if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
+    throw nodeError(node, `cannot broadcast [${t.shape.join(", ")}] to [${shape.join(", ")}]`);
+  }
+  const index = broadcastIndex(t.shape, shape);
+  const data = new Float32Array(index.length);
+  for (let i = 0; i < index.length; i++) data[i] = t.data[index[i] as number] as number;
+  return { shape: [...shape], data };
+}
+
+/** For each flat index of `out`, the flat index of the element of `src` (shape broadcast into `out`). */
+function broadcastIndex(src: number[], out: number[]): Int32Array {
+  const rank = out.length;
+  const strides = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let i = src.length - 1; i >= 0; i--) {
+    const axis = rank - src.length + i;
+    strides[axis] = src[i] === 1 ? 0 : s;
+    s *= src[i] as number;
+  }
+  const n = product(out);
+  const index = new Int32Array(n);
+  const pos = new Array<number>(rank).fill(0);
+  let flat = 0;
+  for (let i = 0; i < n; i++) {
+    index[i] = flat;
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      pos[ax]++;
+      flat += strides[ax] as number;
+      if ((pos[ax] as number) < (out[ax] as number)) break;
+      flat -= (strides[ax] as number) * (pos[ax] as number);
+      pos[ax] = 0;
+    }
+  }
+  return index;
+}
+
+function broadcastBinary(node: OnnxNode, a: Tensor, b: Tensor, fn: (x: number, y: number) => number): Tensor {
+  const shape = broadcastShape(node, a.shape, b.shape);
+  const ia = broadcastIndex(a.shape, shape);
+  const ib = broadcastIndex(b.shape, shape);
+  const data = new Float32Array(ia.length);
+  // Float32Array stores round once; with float32 operands each IEEE op here is correctly rounded.
+  for (let i = 0; i < data.length; i++) data[i] = fn(a.data[ia[i] as number] as number, b.data[ib[i] as number] as number);
+  return { shape, data };
+}
+
+// ---------------------------------------------------------------- softmax
+
+function runSoftmax(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContext): Value[] {
+  const x = floatIn(node, inputs, 0);
+  const rank = x.shape.length;
+  if (ctx.opset >= 13) {
+    return float(engine.softmax(x, normalizeAxis(node, getAttribute(node, "axis", "int") ?? -1, rank)));
+  }
+  // Before opset 13 Softmax flattened the input to 2-D at `axis` and normalised each row.
+  const axis = normalizeAxis(node, getAttribute(node, "axis", "int") ?? 1, rank);
+  const flat = engine.reshape(x, [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))]);
+  return float(engine.reshape(engine.softmax(flat, 1), x.shape));
+}
+
+// ---------------------------------------------------------------- matmul / gemm
+
+function matmulNd(node: OnnxNode, a: Tensor, b: Tensor): Tensor {
+  if (a.shape.length === 0 || b.shape.length === 0) throw nodeError(node, "MatMul inputs must have rank >= 1");
+  const a2 = a.shape.length === 1 ? engine.reshape(a, [1, a.shape[0] as number]) : a;
+  const b2 = b.shape.length === 1 ? engine.reshape(b, [b.shape[0] as number, 1]) : b;
+  const [m, k] = a2.shape.slice(-2) as [number, number];
+  const [kb, n] = b2.shape.slice(-2) as [number, number];
+  if (k !== kb) throw nodeError(node, `inner dimensions differ: [${a.shape.join(", ")}] x [${b.shape.join(", ")}]`);
+  let out: Tensor;
+  if (b2.shape.length === 2) {
+    // Rows are independent, so folding a's batch into its rows gives the same bits as a per-batch loop.
+    const batch = a2.shape.slice(0, -2);
+    const r = engine.matmul(engine.reshape(a2, [product(batch) * m, k]), b2);
+    out = engine.reshape(r, [...batch, m, n]);
+  } else {
+    const batch = broadcastShape(node, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+    const ae = broadcastTo(node, a2, [...batch, m, k]);
+    const be = broadcastTo(node, b2, [...batch, k, n]);
+    const count = product(batch);
+    const data = new Float32Array(count * m * n);
+    for (let i = 0; i < count; i++) {
+      const as = { shape: [m, k], data: ae.data.subarray(i * m * k, (i + 1) * m * k) };
+      const bs = { shape: [k, n], data: be.data.subarray(i * k * n, (i + 1) * k * n) };
+      data.set(engine.matmul(as, bs).data, i * m * n);
+    }
+    out = { shape: [...batch, m, n], data };
+  }
+  // Drop the axes that were added for 1-D operands.
+  const shape = out.shape.slice();
+  if (b.shape.length === 1) shape.splice(shape.length - 1, 1);
+  if (a.shape.length === 1) shape.splice(shape.length - (b.shape.length === 1 ? 1 : 2), 1);
+  return shape.length === out.shape.length ? out : engine.reshape(out, shape);
+}
+
+function runGemm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const a = floatIn(node, inputs, 0);
+  const b = floatIn(node, inputs, 1);
+  if (a.shape.length !== 2 || b.shape.length !== 2) throw nodeError(node, "Gemm inputs A and B must be 2-D");
+  const transA = (getAttribute(node, "transA", "int") ?? 0) !== 0;
+  const transB = (getAttribute(node, "transB", "int") ?? 0) !== 0;
+  const m = a.shape[transA ? 1 : 0] as number;
+  const n = b.shape[transB ? 0 : 1] as number;
+  const c = inputs[2] ? broadcastTo(node, floatIn(node, inputs, 2), [m, n]) : undefined;
+  return float(
+    engine.gemm(a, b, c, {
+      transA,
+      transB,
+      alpha: getAttribute(node, "alpha", "float") ?? 1,
+      beta: getAttribute(node, "beta", "float") ?? 1,
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- conv / pooling
+
+type Pads = [number, number, number, number];
+
+function checkSpatial(node: OnnxNode, names: string[]): string | undefined {
+  for (const name of names) {
+    const v = getAttribute(node, name, "ints");
+    if (v && v.length !== (name === "pads" ? 4 : 2)) return `${name} of length ${v.length} (only 2-D is supported)`;
+  }
+  const autoPad = getAttribute(node, "auto_pad", "string") ?? "NOTSET";
+  if (!["NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"].includes(autoPad)) return `auto_pad="${autoPad}"`;
+  return undefined;
+}
+
+function checkConv(node: OnnxNode): string | undefined {
+  return checkSpatial(node, ["kernel_shape", "strides", "pads", "dilations"]);
+}
+
+function checkPool(node: OnnxNode): string | undefined {
+  if (node.output.length > 1 && node.output[1] !== "") return "the Indices output";
+  if ((getAttribute(node, "ceil_mode", "int") ?? 0) !== 0) return "ceil_mode=1";
+  const dilations = getAttribute(node, "dilations", "ints");
+  if (dilations?.some((d) => d !== 1)) return "dilations other than 1";
+  if (!getAttribute(node, "kernel_shape", "ints")) return "a missing kernel_shape";
+  return checkSpatial(node, ["kernel_shape", "strides", "pads"]);
+}
+
+/** Resolves ONNX pads ([top, left, bottom, right]) including auto_pad. */
+function resolvePads(node: OnnxNode, inHW: number[], kernel: number[], stride: number[], dilation: number[]): Pads {
+  const autoPad = getAttribute(node, "auto_pad", "string") ?? "NOTSET";
+  if (autoPad === "VALID") return [0, 0, 0, 0];
+  if (autoPad === "NOTSET") {
+    const pads = getAttribute(node, "pads", "ints") ?? [0, 0, 0, 0];
+    if (pads.some((p) => p < 0)) throw nodeError(node, "negative pads are not supported");
+    return pads as Pads;
+  }
+  const begin: number[] = [];
+  const end: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const size = inHW[i] as number;
+    const s = stride[i] as number;
+    const out = Math.ceil(size / s);
+    const total = Math.max(0, (out - 1) * s + ((kernel[i] as number) - 1) * (dilation[i] as number) + 1 - size);
+    const small = Math.floor(total / 2);
+    begin.push(autoPad === "SAME_UPPER" ? small : total - small);
+    end.push(autoPad === "SAME_UPPER" ? total - small : small);
+  }
+  return [begin[0], begin[1], end[0], end[1]] as Pads;
+}
+
+function runConv(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const x = floatIn(node, inputs, 0);
+  const w = floatIn(node, inputs, 1);
+  const b = inputs[2] ? floatIn(node, inputs, 2) : undefined;
+  if (x.shape.length !== 4 || w.shape.length !== 4) throw nodeError(node, "only 2-D convolution (4-D X and W) is supported");
+  const kernel = w.shape.slice(2);
+  const declared = getAttribute(node, "kernel_shape", "ints");
+  if (declared && (declared[0] !== kernel[0] || declared[1] !== kernel[1])) {
+    throw nodeError(node, `kernel_shape [${declared.join(", ")}] does not match W [${w.shape.join(", ")}]`);
+  }
+  const stride = (getAttribute(node, "strides", "ints") ?? [1, 1]) as [number, number];
+  const dilations = (getAttribute(node, "dilations", "ints") ?? [1, 1]) as [number, number];
+  const pads = resolvePads(node, x.shape.slice(2), kernel, stride, dilations);
+  const group = getAttribute(node, "group", "int") ?? 1;
+  return float(engine.conv2d(x, w, b, { stride, pads, dilations, group }));
+}
+
+function runPool(node: OnnxNode, x: Tensor, kind: "max" | "avg"): Tensor {
+  if (x.shape.length !== 4) throw nodeError(node, "only 2-D pooling (4-D input) is supported");
+  const kernel = getAttribute(node, "kernel_shape", "ints") as [number, number];
+  const stride = (getAttribute(node, "strides", "ints") ?? [1, 1]) as [number, number];
+  const pads = resolvePads(node, x.shape.slice(2), kernel, stride, [1, 1]);
+  if (kind === "max") return engine.maxPool2d(x, { kernel, stride, pads });
+  const countIncludePad = (getAttribute(node, "count_include_pad", "int") ?? 0) !== 0;
+  return engine.avgPool2d(x, { kernel, stride, pads, countIncludePad });
+}
+
+function globalPool(node: OnnxNode, x: Tensor, kind: "max" | "avg"): Tensor {
+  if (x.shape.length !== 4) throw nodeError(node, "only 2-D pooling (4-D input) is supported");
+  const opts = { kernel: [x.shape[2], x.shape[3]] as [number, number], stride: [1, 1] as [number, number], pads: [0, 0, 0, 0] as Pads };
+  return kind === "max" ? engine.maxPool2d(x, opts) : engine.avgPool2d(x, opts);
+}
+
+// ---------------------------------------------------------------- layer norm
+
+function checkLayerNorm(node: OnnxNode): string | undefined {
+  if (node.output.slice(1).some((o) => o !== "")) return "the Mean / InvStdDev outputs";
+  return undefined;
+}
+
+function runLayerNorm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const x = floatIn(node, inputs, 0);
+  const rank = x.shape.length;
+  const axis = normalizeAxis(node, getAttribute(node, "axis", "int") ?? -1, rank);
+  if (axis !== rank - 1) throw nodeError(node, "only normalisation over the last axis is supported");
+  const d = x.shape[rank - 1] as number;
+  const gamma = engine.reshape(broadcastTo(node, floatIn(node, inputs, 1), [d]), [d]);
+  const beta = inputs[2] ? broadcastTo(node, floatIn(node, inputs, 2), [d]) : { shape: [d], data: new Float32Array(d) };
+  return float(engine.layerNorm(x, gamma, beta, getAttribute(node, "epsilon", "float") ?? 1e-5));
+}
+
+// ---------------------------------------------------------------- shape ops
+
+function runFlatten(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const x = floatIn(node, inputs, 0);
+  const rank = x.shape.length;
+  const raw = getAttribute(node, "axis", "int") ?? 1;
+  const axis = raw < 0 ? raw + rank : raw;
+  if (axis < 0 || axis > rank) throw nodeError(node, `axis ${raw} is out of range for rank ${rank}`);
+  return float(engine.reshape(x, [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))]));
+}
+
+function runReshape(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const x = floatIn(node, inputs, 0);
+  const requested = intIn(node, inputs, 1);
+  const allowZero = (getAttribute(node, "allowzero", "int") ?? 0) !== 0;
+  const shape = requested.map((d, i) => (d === 0 && !allowZero ? (x.shape[i] ?? 0) : d));
+  const unknown = shape.filter((d) => d === -1).length;
+  if (unknown > 1 || shape.some((d) => d < -1)) throw nodeError(node, `invalid target shape [${requested.join(", ")}]`);
+  const known = product(shape.filter((d) => d !== -1));
+  const total = x.data.length;
+  if (unknown === 1) {
+    if (known === 0 || total % known !== 0) throw nodeError(node, `cannot reshape ${total} values to [${requested.join(", ")}]`);
+    shape[shape.indexOf(-1)] = total / known;
+  }
+  if (product(shape) !== total) throw nodeError(node, `cannot reshape [${x.shape.join(", ")}] to [${requested.join(", ")}]`);
+  return float(engine.reshape(x, shape));
+}
