@@ -185,6 +185,12 @@ interface INodeRegistry {
     /// @notice Sum of `assignmentWeight` over nodes of class `minClass` or above. O(1).
     function activeWeight(DeviceClass minClass) external view returns (uint256);
 
+    /// @notice What the RewardEngine needs to weigh a node's work, in one cheap call (no config read).
+    /// @return eligible Registered and not jailed (a jailed node earns no emission).
+    /// @return reputation Reputation in basis points.
+    /// @return bondedStake Bonded stake (excluding unbonding).
+    function rewardInputs(address node) external view returns (bool eligible, uint16 reputation, uint256 bondedStake);
+
     /// @notice Minimum stake of a device class (current config).
     function minStake(DeviceClass deviceClass) external view returns (uint256);
 
