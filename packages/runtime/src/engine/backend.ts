@@ -1,11 +1,76 @@
+/**
+ * Kernel backend selection and the lazy WebAssembly loader.
+ *
+ * Both backends produce identical bits (see gemmKernel.ts), so the choice only affects speed.
+ * Default: "wasm" when the module builds and instantiates, else "js". MAI_ENGINE_BACKEND=js|wasm
+ * forces the initial choice; setBackend() switches at run time (tests compare the two).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Backend } from "./types.js";
 
-let current: Backend = "js";
-/** Force the kernel backend ("wasm" throws if the module cannot be loaded). */
+export interface WasmKernels {
+  memory: WebAssembly.Memory;
+  heapBase: number;
+  scratchBytes: number;
+  gemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, work: number): void;
+}
+
+const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const wasmPath = path.join(pkgDir, "build", "kernels.wasm");
+const buildScript = path.join(pkgDir, "scripts", "buildWasm.mjs");
+
+let kernels: WasmKernels | undefined;
+let loadError: Error | undefined;
+let current: Backend | undefined;
+
+/** Builds (if missing or stale) and instantiates build/kernels.wasm, synchronously. */
+export function loadWasmKernels(): WasmKernels {
+  if (kernels) return kernels;
+  if (loadError) throw loadError;
+  try {
+    // The build script is a no-op when the stamp matches, and cheap to ask.
+    execFileSync(process.execPath, [buildScript], { stdio: ["ignore", "ignore", "pipe"] });
+    if (!existsSync(wasmPath)) throw new Error(`missing ${wasmPath}`);
+    const module = new WebAssembly.Module(readFileSync(wasmPath));
+    const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error("wasm abort"); } } });
+    const ex = instance.exports as Record<string, unknown>;
+    kernels = {
+      memory: ex.memory as WebAssembly.Memory,
+      heapBase: Number((ex.heapBase as () => number)()),
+      scratchBytes: (ex.scratchBytes as () => number)(),
+      gemm: ex.gemm as WasmKernels["gemm"],
+    };
+    return kernels;
+  } catch (err) {
+    loadError = new Error(`engine: cannot load WebAssembly kernels (${(err as Error).message})`, { cause: err });
+    throw loadError;
+  }
+}
+
+/** Force the kernel backend; "wasm" throws if the module cannot be built or loaded. */
 export function setBackend(b: Backend): void {
+  if (b === "wasm") loadWasmKernels();
+  else if (b !== "js") throw new Error(`setBackend: unknown backend ${String(b)}`);
   current = b;
 }
-/** Backend in use. */
+
+/** Backend in use (resolved on first call). */
 export function getBackend(): Backend {
+  if (current === undefined) {
+    const env = process.env.MAI_ENGINE_BACKEND;
+    if (env === "js") current = "js";
+    else {
+      try {
+        loadWasmKernels();
+        current = "wasm";
+      } catch (err) {
+        if (env === "wasm") throw err;
+        current = "js";
+      }
+    }
+  }
   return current;
 }
