@@ -51,7 +51,8 @@ export const EXACT_OPS: Record<string, OpDef> = {
   },
   Softmax: { run: runSoftmax },
 
-  MatMul: { run: (n, ins) => float(matmulNd(n, floatIn(n, ins, 0), floatIn(n, ins, 1))) },
+  // The engine's matmul and gemm implement the ONNX semantics (batch broadcast, 1-D promotion, C broadcast).
+  MatMul: { run: (n, ins) => float(engine.matmul(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
   Gemm: { run: runGemm },
   Conv: { check: checkConv, run: runConv },
   MaxPool: { check: checkPool, run: (n, ins) => float(runPool(n, floatIn(n, ins, 0), "max")) },
@@ -242,52 +243,14 @@ function runSoftmax(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContex
 
 // ---------------------------------------------------------------- matmul / gemm
 
-function matmulNd(node: OnnxNode, a: Tensor, b: Tensor): Tensor {
-  if (a.shape.length === 0 || b.shape.length === 0) throw nodeError(node, "MatMul inputs must have rank >= 1");
-  const a2 = a.shape.length === 1 ? engine.reshape(a, [1, a.shape[0] as number]) : a;
-  const b2 = b.shape.length === 1 ? engine.reshape(b, [b.shape[0] as number, 1]) : b;
-  const [m, k] = a2.shape.slice(-2) as [number, number];
-  const [kb, n] = b2.shape.slice(-2) as [number, number];
-  if (k !== kb) throw nodeError(node, `inner dimensions differ: [${a.shape.join(", ")}] x [${b.shape.join(", ")}]`);
-  let out: Tensor;
-  if (b2.shape.length === 2) {
-    // Rows are independent, so folding a's batch into its rows gives the same bits as a per-batch loop.
-    const batch = a2.shape.slice(0, -2);
-    const r = engine.matmul(engine.reshape(a2, [product(batch) * m, k]), b2);
-    out = engine.reshape(r, [...batch, m, n]);
-  } else {
-    const batch = broadcastShape(node, a2.shape.slice(0, -2), b2.shape.slice(0, -2));
-    const ae = broadcastTo(node, a2, [...batch, m, k]);
-    const be = broadcastTo(node, b2, [...batch, k, n]);
-    const count = product(batch);
-    const data = new Float32Array(count * m * n);
-    for (let i = 0; i < count; i++) {
-      const as = { shape: [m, k], data: ae.data.subarray(i * m * k, (i + 1) * m * k) };
-      const bs = { shape: [k, n], data: be.data.subarray(i * k * n, (i + 1) * k * n) };
-      data.set(engine.matmul(as, bs).data, i * m * n);
-    }
-    out = { shape: [...batch, m, n], data };
-  }
-  // Drop the axes that were added for 1-D operands.
-  const shape = out.shape.slice();
-  if (b.shape.length === 1) shape.splice(shape.length - 1, 1);
-  if (a.shape.length === 1) shape.splice(shape.length - (b.shape.length === 1 ? 1 : 2), 1);
-  return shape.length === out.shape.length ? out : engine.reshape(out, shape);
-}
-
 function runGemm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
   const a = floatIn(node, inputs, 0);
   const b = floatIn(node, inputs, 1);
-  if (a.shape.length !== 2 || b.shape.length !== 2) throw nodeError(node, "Gemm inputs A and B must be 2-D");
-  const transA = (getAttribute(node, "transA", "int") ?? 0) !== 0;
-  const transB = (getAttribute(node, "transB", "int") ?? 0) !== 0;
-  const m = a.shape[transA ? 1 : 0] as number;
-  const n = b.shape[transB ? 0 : 1] as number;
-  const c = inputs[2] ? broadcastTo(node, floatIn(node, inputs, 2), [m, n]) : undefined;
+  const c = inputs[2] ? floatIn(node, inputs, 2) : undefined;
   return float(
     engine.gemm(a, b, c, {
-      transA,
-      transB,
+      transA: (getAttribute(node, "transA", "int") ?? 0) !== 0,
+      transB: (getAttribute(node, "transB", "int") ?? 0) !== 0,
       alpha: getAttribute(node, "alpha", "float") ?? 1,
       beta: getAttribute(node, "beta", "float") ?? 1,
     }),
@@ -390,7 +353,7 @@ function runLayerNorm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
   const axis = normalizeAxis(node, getAttribute(node, "axis", "int") ?? -1, rank);
   if (axis !== rank - 1) throw nodeError(node, "only normalisation over the last axis is supported");
   const d = x.shape[rank - 1] as number;
-  const gamma = engine.reshape(broadcastTo(node, floatIn(node, inputs, 1), [d]), [d]);
+  const gamma = broadcastTo(node, floatIn(node, inputs, 1), [d]);
   const beta = inputs[2] ? broadcastTo(node, floatIn(node, inputs, 2), [d]) : { shape: [d], data: new Float32Array(d) };
   return float(engine.layerNorm(x, gamma, beta, getAttribute(node, "epsilon", "float") ?? 1e-5));
 }
