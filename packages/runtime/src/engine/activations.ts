@@ -12,7 +12,7 @@ const GELU_3A = f(0.134145);
 
 /** max(x, 0); NaN propagates. */
 export function reluScalar(x: number): number {
-  return x > 0 || x !== x ? x : 0;
+  return x > 0 || Number.isNaN(x) ? x : 0;
 }
 /** 1 / (1 + e^-x). */
 export function sigmoidScalar(x: number): number {

@@ -15,7 +15,19 @@ export interface WasmKernels {
   memory: WebAssembly.Memory;
   heapBase: number;
   scratchBytes: number;
-  gemm(m: number, n: number, k: number, a: number, ars: number, acs: number, b: number, brs: number, bcs: number, c: number, work: number): void;
+  gemm(
+    m: number,
+    n: number,
+    k: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    c: number,
+    work: number,
+  ): void;
 }
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -32,10 +44,18 @@ export function loadWasmKernels(): WasmKernels {
   if (loadError) throw loadError;
   try {
     // The build script is a no-op when the stamp matches, and cheap to ask.
-    execFileSync(process.execPath, [buildScript], { stdio: ["ignore", "ignore", "pipe"] });
+    execFileSync(process.execPath, [buildScript], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     if (!existsSync(wasmPath)) throw new Error(`missing ${wasmPath}`);
     const module = new WebAssembly.Module(readFileSync(wasmPath));
-    const instance = new WebAssembly.Instance(module, { env: { abort: () => { throw new Error("wasm abort"); } } });
+    const instance = new WebAssembly.Instance(module, {
+      env: {
+        abort: () => {
+          throw new Error("wasm abort");
+        },
+      },
+    });
     const ex = instance.exports as Record<string, unknown>;
     kernels = {
       memory: ex.memory as WebAssembly.Memory,

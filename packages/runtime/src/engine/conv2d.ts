@@ -49,7 +49,8 @@ function geometry(xs: number[], ws: number[], opts: Conv2dOptions): Geometry {
   const [n, c, h, w] = xs as [number, number, number, number];
   const [fo, cg, kh, kw] = ws as [number, number, number, number];
   const group = opts.group ?? 1;
-  if (c !== cg * group || fo % group !== 0) throw new Error(`conv2d: channels ${c} / filters ${fo} do not fit group ${group} with w [${ws}]`);
+  if (c !== cg * group || fo % group !== 0)
+    throw new Error(`conv2d: channels ${c} / filters ${fo} do not fit group ${group} with w [${ws}]`);
   const [sh, sw] = opts.stride;
   const [pt, pl, pb, pr] = opts.pads;
   const [dh, dw] = opts.dilations ?? [1, 1];
@@ -87,11 +88,17 @@ function im2col(x: Float32Array, g: Geometry, grp: number): Float32Array {
 }
 
 /** Forward pass keeping what the backward pass needs. */
-export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | undefined, opts: Conv2dOptions): { y: Tensor; cache: Conv2dCache } {
+export function conv2dForward(
+  x: Tensor,
+  w: Tensor,
+  b: Tensor | undefined,
+  opts: Conv2dOptions,
+): { y: Tensor; cache: Conv2dCache } {
   checkTensor(x, "conv2d");
   checkTensor(w, "conv2d");
   const g = geometry(x.shape, w.shape, opts);
-  if (b !== undefined && b.data.length !== g.fo) throw new Error(`conv2d: bias has ${b.data.length} elements, expected ${g.fo}`);
+  if (b !== undefined && b.data.length !== g.fo)
+    throw new Error(`conv2d: bias has ${b.data.length} elements, expected ${g.fo}`);
   const fg = g.fo / g.group;
   const kk = (g.c / g.group) * g.kh * g.kw;
   const cols = g.n * g.oh * g.ow;
@@ -113,11 +120,18 @@ export function conv2dForward(x: Tensor, w: Tensor, b: Tensor | undefined, opts:
       }
     }
   }
-  return { y: { shape: [g.n, g.fo, g.oh, g.ow], data: y }, cache: { geo: g, cols: colList, w: w.data } };
+  return {
+    y: { shape: [g.n, g.fo, g.oh, g.ow], data: y },
+    cache: { geo: g, cols: colList, w: w.data },
+  };
 }
 
 /** Gradients of conv2d; dx is skipped when needDx is false (first layer). */
-export function conv2dBackward(cache: Conv2dCache, dy: Float32Array, needDx: boolean): { dx?: Float32Array; dw: Float32Array; db: Float32Array } {
+export function conv2dBackward(
+  cache: Conv2dCache,
+  dy: Float32Array,
+  needDx: boolean,
+): { dx?: Float32Array; dw: Float32Array; db: Float32Array } {
   const g = cache.geo;
   const fg = g.fo / g.group;
   const cg = g.c / g.group;

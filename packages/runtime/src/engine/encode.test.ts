@@ -5,7 +5,10 @@ import { canonicalizeNaN, decodeTensor, encodeTensor, hashTensor } from "./encod
 
 describe("encodeTensor", () => {
   it("writes dtype, rank, little-endian dims and data", () => {
-    const bytes = encodeTensor({ shape: [2, 1], data: Float32Array.from([1, -2]) });
+    const bytes = encodeTensor({
+      shape: [2, 1],
+      data: Float32Array.from([1, -2]),
+    });
     assert.deepEqual([...bytes], [1, 2, 2, 0, 0, 0, 1, 0, 0, 0, 0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0]);
   });
   it("encodes a scalar as rank 0", () => {
@@ -22,10 +25,16 @@ describe("encodeTensor", () => {
     assert.equal(bits[0], 0x7fc00001, "input is not modified");
   });
   it("keeps -0 distinct from +0", () => {
-    assert.notEqual(hashTensor({ shape: [1], data: Float32Array.from([-0]) }), hashTensor({ shape: [1], data: Float32Array.from([0]) }));
+    assert.notEqual(
+      hashTensor({ shape: [1], data: Float32Array.from([-0]) }),
+      hashTensor({ shape: [1], data: Float32Array.from([0]) }),
+    );
   });
   it("round-trips and hashes with sha256", () => {
-    const t = { shape: [3, 2], data: Float32Array.from([1.5, -0, 3e-45, Number.POSITIVE_INFINITY, 7, 8]) };
+    const t = {
+      shape: [3, 2],
+      data: Float32Array.from([1.5, -0, 3e-45, Number.POSITIVE_INFINITY, 7, 8]),
+    };
     const bytes = encodeTensor(t);
     const back = decodeTensor(bytes);
     assert.deepEqual(back.shape, t.shape);

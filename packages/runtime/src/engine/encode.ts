@@ -11,7 +11,7 @@ export function canonicalizeNaN(data: Float32Array): Float32Array {
   const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < out.length; i++) {
     const v = out[i]!;
-    if (v !== v) bits[i] = CANONICAL_NAN;
+    if (Number.isNaN(v)) bits[i] = CANONICAL_NAN;
   }
   return out;
 }
@@ -23,14 +23,17 @@ export function canonicalizeNaN(data: Float32Array): Float32Array {
  */
 export function encodeTensor(t: Tensor): Uint8Array {
   const size = t.shape.reduce((a, b) => a * b, 1);
-  if (size !== t.data.length) throw new Error(`encodeTensor: shape [${t.shape}] does not match ${t.data.length} elements`);
+  if (size !== t.data.length)
+    throw new Error(`encodeTensor: shape [${t.shape}] does not match ${t.data.length} elements`);
   if (t.shape.length > 255) throw new Error(`encodeTensor: rank ${t.shape.length} exceeds 255`);
   const head = 2 + 4 * t.shape.length;
   const out = new Uint8Array(head + 4 * size);
   const view = new DataView(out.buffer);
   view.setUint8(0, DTYPE_F32);
   view.setUint8(1, t.shape.length);
-  t.shape.forEach((d, i) => view.setUint32(2 + 4 * i, d, true));
+  t.shape.forEach((d, i) => {
+    view.setUint32(2 + 4 * i, d, true);
+  });
   const canon = canonicalizeNaN(t.data);
   const bits = new Uint32Array(canon.buffer);
   for (let i = 0; i < size; i++) view.setUint32(head + 4 * i, bits[i]!, true);

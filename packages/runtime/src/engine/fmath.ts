@@ -18,12 +18,12 @@ function pow2(n: number): number {
   return scratchF[0] as number;
 }
 
-const LOG2E = f(1.4426950408889634);
+const LOG2E = f(Math.LOG2E);
 const LN2_HI = f(0.693145751953125); // 0x3f317200: 9 trailing zero bits, so n*LN2_HI is exact
-const LN2_LO = f(1.428606820309417232e-6);
+const LN2_LO = f(1.4286068e-6); // 0x35bfbe8e, ln2 - LN2_HI
 const EXP_MAX = f(88.72283935546875); // largest x with finite expf(x)
 const EXP_MIN = f(-103.97208404541016); // below: result rounds to +0
-const E1 = f(1.9875691500e-4);
+const E1 = f(1.98756915e-4);
 const E2 = f(1.3981999507e-3);
 const E3 = f(8.3334519073e-3);
 const E4 = f(4.1665795894e-2);
@@ -33,7 +33,7 @@ const E6 = f(5.0000001201e-1);
 /** float32 e^x. */
 export function fexp(x: number): number {
   x = f(x);
-  if (x !== x) return Number.NaN;
+  if (Number.isNaN(x)) return Number.NaN;
   if (x > EXP_MAX) return Number.POSITIVE_INFINITY;
   if (x < EXP_MIN) return 0;
   // n = nearest integer to x/ln2 (ties upward); r = x - n*ln2 in two exact-ish steps.
@@ -55,23 +55,23 @@ export function fexp(x: number): number {
   return y;
 }
 
-const SQRTH = f(0.70710678118654752440);
+const SQRTH = f(Math.SQRT1_2);
 const L1 = f(7.0376836292e-2);
-const L2 = f(-1.1514610310e-1);
-const L3 = f(1.1676998740e-1);
+const L2 = f(-1.151461031e-1);
+const L3 = f(1.167699874e-1);
 const L4 = f(-1.2420140846e-1);
 const L5 = f(1.4249322787e-1);
 const L6 = f(-1.6668057665e-1);
 const L7 = f(2.0000714765e-1);
 const L8 = f(-2.4999993993e-1);
 const L9 = f(3.3333331174e-1);
-const LG_LO = f(-2.12194440e-4);
+const LG_LO = f(-2.1219444e-4);
 const LG_HI = f(0.693359375);
 
 /** float32 natural logarithm. */
 export function flog(x: number): number {
   x = f(x);
-  if (x !== x || x < 0) return Number.NaN;
+  if (Number.isNaN(x) || x < 0) return Number.NaN;
   if (x === 0) return Number.NEGATIVE_INFINITY;
   if (x === Number.POSITIVE_INFINITY) return x;
   let e = 0;
@@ -119,7 +119,7 @@ const T5 = f(-3.33332819422e-1);
 /** float32 hyperbolic tangent. */
 export function ftanh(x: number): number {
   x = f(x);
-  if (x !== x) return Number.NaN;
+  if (Number.isNaN(x)) return Number.NaN;
   const ax = Math.abs(x);
   if (ax > 10) return x > 0 ? 1 : -1; // tanh(10) rounds to 1 in float32
   if (ax >= 0.625) {

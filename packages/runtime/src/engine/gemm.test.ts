@@ -9,7 +9,8 @@ import type { Tensor } from "./types.js";
 /** float64 reference of A*B (A [m,k], B [k,n] row-major). */
 function refMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Float64Array {
   const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
   return c;
 }
 
@@ -21,7 +22,18 @@ function transpose2(t: Float32Array, r: number, c: number): Float32Array {
 
 const specialFloats = fc.oneof(
   { weight: 6, arbitrary: fc.float({ min: -4, max: 4, noNaN: true }) },
-  { weight: 1, arbitrary: fc.constantFrom(Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1e-45, -3e-39, 1.1754942e-38) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      -0,
+      1e-45,
+      -3e-39,
+      1.1754942e-38,
+    ),
+  },
 );
 
 describe("gemm", () => {
@@ -36,8 +48,14 @@ describe("gemm", () => {
         fc.integer({ min: 0, max: 1e6 }),
         fc.boolean(),
         (m, n, k, tA, tB, seed, special) => {
-          const a: Tensor = { shape: tA ? [k, m] : [m, k], data: randomData(m * k, seed) };
-          const b: Tensor = { shape: tB ? [n, k] : [k, n], data: randomData(k * n, seed + 1) };
+          const a: Tensor = {
+            shape: tA ? [k, m] : [m, k],
+            data: randomData(m * k, seed),
+          };
+          const b: Tensor = {
+            shape: tB ? [n, k] : [k, n],
+            data: randomData(k * n, seed + 1),
+          };
           if (special) {
             const vals = fc.sample(fc.array(specialFloats, { minLength: 4, maxLength: 4 }), { seed, numRuns: 1 })[0]!;
             vals.forEach((v, i) => {
@@ -81,8 +99,14 @@ describe("gemm", () => {
       [false, true],
       [true, true],
     ] as const) {
-      const at = { shape: tA ? [k, m] : [m, k], data: tA ? transpose2(a, m, k) : a };
-      const bt = { shape: tB ? [n, k] : [k, n], data: tB ? transpose2(b, k, n) : b };
+      const at = {
+        shape: tA ? [k, m] : [m, k],
+        data: tA ? transpose2(a, m, k) : a,
+      };
+      const bt = {
+        shape: tB ? [n, k] : [k, n],
+        data: tB ? transpose2(b, k, n) : b,
+      };
       const y = gemm(at, bt, c, { transA: tA, transB: tB, alpha: 2, beta: -1 });
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
@@ -101,12 +125,16 @@ describe("gemm", () => {
     assert.equal(r.js.data[0], 0);
     assert.equal(r.wasm.data[0], 0);
     // (-0)*1 summed from +0 gives +0, not -0
-    const z = onBothBackends(() => matmul({ shape: [1, 1], data: Float32Array.from([-0]) }, { shape: [1, 1], data: Float32Array.from([1]) }));
+    const z = onBothBackends(() =>
+      matmul({ shape: [1, 1], data: Float32Array.from([-0]) }, { shape: [1, 1], data: Float32Array.from([1]) }),
+    );
     assert.ok(Object.is(z.js.data[0], 0) && Object.is(z.wasm.data[0], 0));
   });
 
   it("rejects mismatched inner dimensions", () => {
-    assert.throws(() => gemm({ shape: [2, 3], data: new Float32Array(6) }, { shape: [2, 3], data: new Float32Array(6) }, undefined, {}));
+    assert.throws(() =>
+      gemm({ shape: [2, 3], data: new Float32Array(6) }, { shape: [2, 3], data: new Float32Array(6) }, undefined, {}),
+    );
   });
 });
 
@@ -118,13 +146,19 @@ describe("matmul", () => {
     assert.deepEqual(y.shape, [2, 3, 3, 2]);
     for (let i = 0; i < 2; i++) {
       for (let j = 0; j < 3; j++) {
-        const one = matmul({ shape: [3, 4], data: a.data.subarray(i * 12, i * 12 + 12) }, { shape: [4, 2], data: b.data.subarray(j * 8, j * 8 + 8) });
+        const one = matmul(
+          { shape: [3, 4], data: a.data.subarray(i * 12, i * 12 + 12) },
+          { shape: [4, 2], data: b.data.subarray(j * 8, j * 8 + 8) },
+        );
         assertSameBits(y.data.subarray((i * 3 + j) * 6, (i * 3 + j + 1) * 6), one.data);
       }
     }
     const v = matmul({ shape: [4], data: randomData(4, 7) }, { shape: [4, 2], data: randomData(8, 8) });
     assert.deepEqual(v.shape, [2]);
-    const s = matmul({ shape: [4], data: Float32Array.from([1, 2, 3, 4]) }, { shape: [4], data: Float32Array.from([1, 1, 1, 1]) });
+    const s = matmul(
+      { shape: [4], data: Float32Array.from([1, 2, 3, 4]) },
+      { shape: [4], data: Float32Array.from([1, 1, 1, 1]) },
+    );
     assert.deepEqual(s.shape, []);
     assert.equal(s.data[0], 10);
   });

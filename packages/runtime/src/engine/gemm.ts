@@ -17,7 +17,8 @@ export interface GemmOptions {
 export function gemm(a: Tensor, b: Tensor, c: Tensor | undefined, opts: GemmOptions = {}): Tensor {
   checkTensor(a, "gemm");
   checkTensor(b, "gemm");
-  if (a.shape.length !== 2 || b.shape.length !== 2) throw new Error(`gemm: A [${a.shape}] and B [${b.shape}] must be 2-D`);
+  if (a.shape.length !== 2 || b.shape.length !== 2)
+    throw new Error(`gemm: A [${a.shape}] and B [${b.shape}] must be 2-D`);
   const [a0, a1] = a.shape as [number, number];
   const [b0, b1] = b.shape as [number, number];
   const m = opts.transA ? a1 : a0;

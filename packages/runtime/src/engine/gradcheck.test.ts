@@ -42,7 +42,12 @@ describe("backward passes match finite differences", () => {
     const x = { shape: [2, 4, 7, 6], data: randomData(2 * 4 * 7 * 6, 1) };
     const w = { shape: [6, 2, 3, 3], data: randomData(6 * 2 * 9, 2) };
     const b = { shape: [6], data: randomData(6, 3) };
-    const opts = { stride: [2, 1] as [number, number], pads: [1, 2, 0, 1] as [number, number, number, number], dilations: [1, 2] as [number, number], group: 2 };
+    const opts = {
+      stride: [2, 1] as [number, number],
+      pads: [1, 2, 0, 1] as [number, number, number, number],
+      dilations: [1, 2] as [number, number],
+      group: 2,
+    };
     const { y, cache } = conv2dForward(x, w, b, opts);
     const r = randomData(y.data.length, 4);
     const g = conv2dBackward(cache, r, true);
@@ -67,11 +72,24 @@ describe("backward passes match finite differences", () => {
 
   it("pooling: max and average (with padding)", () => {
     // distinct, well-separated values so that no max is within EPS of a tie
-    const x = { shape: [1, 2, 5, 5], data: Float32Array.from({ length: 50 }, (_, i) => ((i * 37) % 50) * 0.1) };
-    const o = { kernel: [2, 3] as [number, number], stride: [2, 2] as [number, number], pads: [1, 0, 0, 1] as [number, number, number, number] };
+    const x = {
+      shape: [1, 2, 5, 5],
+      data: Float32Array.from({ length: 50 }, (_, i) => ((i * 37) % 50) * 0.1),
+    };
+    const o = {
+      kernel: [2, 3] as [number, number],
+      stride: [2, 2] as [number, number],
+      pads: [1, 0, 0, 1] as [number, number, number, number],
+    };
     const mp = maxPool2dForward(x, o);
     const r = randomData(mp.y.data.length, 9);
-    check(x.data, maxPool2dBackward(mp.argmax, r, 50), () => project(maxPool2dForward(x, o).y.data, r), "maxPool dx", 50);
+    check(
+      x.data,
+      maxPool2dBackward(mp.argmax, r, 50),
+      () => project(maxPool2dForward(x, o).y.data, r),
+      "maxPool dx",
+      50,
+    );
     const ap = avgPool2d(x, o);
     const ra = randomData(ap.data.length, 10);
     check(x.data, avgPool2dBackward(x, o, ra), () => project(avgPool2d(x, o).data, ra), "avgPool dx", 50);
@@ -95,9 +113,42 @@ describe("backward passes match finite differences", () => {
   });
 
   const models: [string, ModelSpec][] = [
-    ["mlp gelu + layerNorm", { kind: "mlp", inputSize: 6, hidden: [8, 5], classes: 3, activation: "gelu", layerNorm: true }],
-    ["mlp sigmoid", { kind: "mlp", inputSize: 5, hidden: [7], classes: 4, activation: "sigmoid" }],
-    ["cnn tanh avg", { kind: "cnn", inputShape: [2, 8, 8], conv: [{ filters: 3, kernel: 3 }, { filters: 4, kernel: 3, padding: 1 }], pool: "avg", hidden: [6], classes: 3, activation: "tanh" }],
+    [
+      "mlp gelu + layerNorm",
+      {
+        kind: "mlp",
+        inputSize: 6,
+        hidden: [8, 5],
+        classes: 3,
+        activation: "gelu",
+        layerNorm: true,
+      },
+    ],
+    [
+      "mlp sigmoid",
+      {
+        kind: "mlp",
+        inputSize: 5,
+        hidden: [7],
+        classes: 4,
+        activation: "sigmoid",
+      },
+    ],
+    [
+      "cnn tanh avg",
+      {
+        kind: "cnn",
+        inputShape: [2, 8, 8],
+        conv: [
+          { filters: 3, kernel: 3 },
+          { filters: 4, kernel: 3, padding: 1 },
+        ],
+        pool: "avg",
+        hidden: [6],
+        classes: 3,
+        activation: "tanh",
+      },
+    ],
   ];
   for (const [name, spec] of models) {
     it(`whole model: ${name}`, () => {

@@ -1,6 +1,17 @@
 // Public API of the deterministic engine (see docs/RUNTIME.md, section "Engine").
 export { ENGINE_VERSION } from "./version.js";
-export type { Activation, Backend, ConvLayerSpec, Hex, ModelSpec, OptimizerSpec, Param, Prng, Tensor, TrainState } from "./types.js";
+export type {
+  Activation,
+  Backend,
+  ConvLayerSpec,
+  Hex,
+  ModelSpec,
+  OptimizerSpec,
+  Param,
+  Prng,
+  Tensor,
+  TrainState,
+} from "./types.js";
 export { fexp, flog, ftanh } from "./fmath.js";
 export { createPrng } from "./prng.js";
 export { getBackend, setBackend } from "./backend.js";
@@ -19,4 +30,9 @@ export { createTrainState } from "./trainState.js";
 export { trainStep } from "./trainStep.js";
 export { decodeTrainState, encodeTrainState } from "./stateCodec.js";
 export { forwardFlops } from "./forwardFlops.js";
-export { canonicalizeNaN, decodeTensor, encodeTensor, hashTensor } from "./encode.js";
+export {
+  canonicalizeNaN,
+  decodeTensor,
+  encodeTensor,
+  hashTensor,
+} from "./encode.js";

@@ -21,15 +21,39 @@ export function initParamsFrom(spec: ModelSpec, prng: Prng): Param[] {
   };
   for (const l of layersOf(spec)) {
     if (l.kind === "dense") {
-      params.push({ name: `${l.name}.weight`, tensor: { shape: [l.outSize, l.inSize], data: uniform(l.outSize * l.inSize, l.inSize, l.outSize) } });
-      params.push({ name: `${l.name}.bias`, tensor: { shape: [l.outSize], data: new Float32Array(l.outSize) } });
+      params.push({
+        name: `${l.name}.weight`,
+        tensor: {
+          shape: [l.outSize, l.inSize],
+          data: uniform(l.outSize * l.inSize, l.inSize, l.outSize),
+        },
+      });
+      params.push({
+        name: `${l.name}.bias`,
+        tensor: { shape: [l.outSize], data: new Float32Array(l.outSize) },
+      });
     } else if (l.kind === "conv") {
       const fanIn = l.inC * l.k * l.k;
-      params.push({ name: `${l.name}.weight`, tensor: { shape: [l.outC, l.inC, l.k, l.k], data: uniform(l.outC * fanIn, fanIn, l.outC * l.k * l.k) } });
-      params.push({ name: `${l.name}.bias`, tensor: { shape: [l.outC], data: new Float32Array(l.outC) } });
+      params.push({
+        name: `${l.name}.weight`,
+        tensor: {
+          shape: [l.outC, l.inC, l.k, l.k],
+          data: uniform(l.outC * fanIn, fanIn, l.outC * l.k * l.k),
+        },
+      });
+      params.push({
+        name: `${l.name}.bias`,
+        tensor: { shape: [l.outC], data: new Float32Array(l.outC) },
+      });
     } else if (l.kind === "norm") {
-      params.push({ name: `${l.name}.weight`, tensor: { shape: [l.size], data: new Float32Array(l.size).fill(1) } });
-      params.push({ name: `${l.name}.bias`, tensor: { shape: [l.size], data: new Float32Array(l.size) } });
+      params.push({
+        name: `${l.name}.weight`,
+        tensor: { shape: [l.size], data: new Float32Array(l.size).fill(1) },
+      });
+      params.push({
+        name: `${l.name}.bias`,
+        tensor: { shape: [l.size], data: new Float32Array(l.size) },
+      });
     }
   }
   return params;

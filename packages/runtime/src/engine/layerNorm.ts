@@ -12,7 +12,13 @@ export interface LayerNormCache {
   d: number;
 }
 
-export function layerNormForward(x: Float32Array, gamma: Float32Array, beta: Float32Array, d: number, eps: number): { y: Float32Array; cache: LayerNormCache } {
+export function layerNormForward(
+  x: Float32Array,
+  gamma: Float32Array,
+  beta: Float32Array,
+  d: number,
+  eps: number,
+): { y: Float32Array; cache: LayerNormCache } {
   const rows = x.length / d;
   const y = new Float32Array(x.length);
   const xhat = new Float32Array(x.length);
@@ -45,7 +51,11 @@ export function layerNormForward(x: Float32Array, gamma: Float32Array, beta: Flo
  * dx = rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dy * gamma;
  * dgamma/dbeta accumulate over rows in row order.
  */
-export function layerNormBackward(cache: LayerNormCache, gamma: Float32Array, dy: Float32Array): { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array } {
+export function layerNormBackward(
+  cache: LayerNormCache,
+  gamma: Float32Array,
+  dy: Float32Array,
+): { dx: Float32Array; dgamma: Float32Array; dbeta: Float32Array } {
   const { xhat, rstd, d } = cache;
   const rows = dy.length / d;
   const dx = new Float32Array(dy.length);
@@ -78,6 +88,10 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): 
   checkTensor(x, "layerNorm");
   const d = x.shape[x.shape.length - 1];
   if (d === undefined || d === 0) throw new Error(`layerNorm: cannot normalise shape [${x.shape}]`);
-  if (gamma.data.length !== d || beta.data.length !== d) throw new Error(`layerNorm: gamma/beta must have ${d} elements`);
-  return { shape: [...x.shape], data: layerNormForward(x.data, gamma.data, beta.data, d, eps).y };
+  if (gamma.data.length !== d || beta.data.length !== d)
+    throw new Error(`layerNorm: gamma/beta must have ${d} elements`);
+  return {
+    shape: [...x.shape],
+    data: layerNormForward(x.data, gamma.data, beta.data, d, eps).y,
+  };
 }

@@ -12,8 +12,28 @@ export type Layer =
   | { kind: "dense"; name: string; inSize: number; outSize: number }
   | { kind: "norm"; name: string; size: number }
   | { kind: "act"; activation: Activation; size: number }
-  | { kind: "conv"; name: string; inC: number; outC: number; k: number; stride: number; pad: number; inH: number; inW: number; outH: number; outW: number }
-  | { kind: "pool"; pool: "max" | "avg"; c: number; inH: number; inW: number; outH: number; outW: number }
+  | {
+      kind: "conv";
+      name: string;
+      inC: number;
+      outC: number;
+      k: number;
+      stride: number;
+      pad: number;
+      inH: number;
+      inW: number;
+      outH: number;
+      outW: number;
+    }
+  | {
+      kind: "pool";
+      pool: "max" | "avg";
+      c: number;
+      inH: number;
+      inW: number;
+      outH: number;
+      outW: number;
+    }
   | { kind: "flatten"; size: number };
 
 export const LAYER_NORM_EPS = 1e-5;
@@ -45,11 +65,35 @@ export function layersOf(spec: ModelSpec): Layer[] {
       const oh = Math.floor((h + 2 * pad - cv.kernel) / stride) + 1;
       const ow = Math.floor((w + 2 * pad - cv.kernel) / stride) + 1;
       if (oh < 2 || ow < 2) throw new Error(`model spec: conv[${i}] output ${oh}x${ow} is too small to pool`);
-      layers.push({ kind: "conv", name: `conv${i}`, inC: c, outC: cv.filters, k: cv.kernel, stride, pad, inH: h, inW: w, outH: oh, outW: ow });
-      layers.push({ kind: "act", activation: spec.activation, size: cv.filters * oh * ow });
+      layers.push({
+        kind: "conv",
+        name: `conv${i}`,
+        inC: c,
+        outC: cv.filters,
+        k: cv.kernel,
+        stride,
+        pad,
+        inH: h,
+        inW: w,
+        outH: oh,
+        outW: ow,
+      });
+      layers.push({
+        kind: "act",
+        activation: spec.activation,
+        size: cv.filters * oh * ow,
+      });
       const ph = Math.floor(oh / 2);
       const pw = Math.floor(ow / 2);
-      layers.push({ kind: "pool", pool: spec.pool, c: cv.filters, inH: oh, inW: ow, outH: ph, outW: pw });
+      layers.push({
+        kind: "pool",
+        pool: spec.pool,
+        c: cv.filters,
+        inH: oh,
+        inW: ow,
+        outH: ph,
+        outW: pw,
+      });
       [c, h, w] = [cv.filters, ph, pw];
     });
     size = c * h * w;
@@ -59,12 +103,22 @@ export function layersOf(spec: ModelSpec): Layer[] {
   }
   spec.hidden.forEach((hs, i) => {
     positiveInt(hs, `hidden[${i}]`);
-    layers.push({ kind: "dense", name: `dense${i}`, inSize: size, outSize: hs });
+    layers.push({
+      kind: "dense",
+      name: `dense${i}`,
+      inSize: size,
+      outSize: hs,
+    });
     if (spec.kind === "mlp" && spec.layerNorm) layers.push({ kind: "norm", name: `norm${i}`, size: hs });
     layers.push({ kind: "act", activation: spec.activation, size: hs });
     size = hs;
   });
-  layers.push({ kind: "dense", name: `dense${spec.hidden.length}`, inSize: size, outSize: spec.classes });
+  layers.push({
+    kind: "dense",
+    name: `dense${spec.hidden.length}`,
+    inSize: size,
+    outSize: spec.classes,
+  });
   return layers;
 }
 

@@ -27,7 +27,11 @@ export interface ForwardResult {
   layers: Layer[];
 }
 
-const POOL: PoolOptions = { kernel: [2, 2], stride: [2, 2], pads: [0, 0, 0, 0] };
+const POOL: PoolOptions = {
+  kernel: [2, 2],
+  stride: [2, 2],
+  pads: [0, 0, 0, 0],
+};
 
 function byName(params: Param[]): Map<string, Float32Array> {
   return new Map(params.map((p) => [p.name, p.tensor.data]));
@@ -46,7 +50,10 @@ export function forwardWithCache(spec: ModelSpec, params: Param[], x: Tensor): F
   const layers = layersOf(spec);
   const features = inputSizeOf(spec);
   const batch = x.shape[0] ?? 0;
-  if (x.shape.length < 2 || batch * features !== x.data.length) throw new Error(`forward: input [${x.shape}] is not [batch, ${spec.kind === "mlp" ? features : spec.inputShape.join(", ")}]`);
+  if (x.shape.length < 2 || batch * features !== x.data.length)
+    throw new Error(
+      `forward: input [${x.shape}] is not [batch, ${spec.kind === "mlp" ? features : spec.inputShape.join(", ")}]`,
+    );
   const p = byName(params);
   let cur = x.data;
   const caches: Cache[] = [];
@@ -55,8 +62,15 @@ export function forwardWithCache(spec: ModelSpec, params: Param[], x: Tensor): F
       case "dense": {
         const w = need(p, `${l.name}.weight`, l.outSize * l.inSize);
         const b = need(p, `${l.name}.bias`, l.outSize);
-        const y = gemmKernel(batch, l.outSize, l.inSize, { data: cur, rs: l.inSize, cs: 1 }, { data: w, rs: 1, cs: l.inSize });
-        for (let r = 0; r < batch; r++) for (let j = 0; j < l.outSize; j++) y[r * l.outSize + j] = f(y[r * l.outSize + j]! + b[j]!);
+        const y = gemmKernel(
+          batch,
+          l.outSize,
+          l.inSize,
+          { data: cur, rs: l.inSize, cs: 1 },
+          { data: w, rs: 1, cs: l.inSize },
+        );
+        for (let r = 0; r < batch; r++)
+          for (let j = 0; j < l.outSize; j++) y[r * l.outSize + j] = f(y[r * l.outSize + j]! + b[j]!);
         caches.push({ kind: "dense", x: cur });
         cur = y;
         break;
@@ -92,7 +106,11 @@ export function forwardWithCache(spec: ModelSpec, params: Param[], x: Tensor): F
         const xt: Tensor = { shape: [batch, l.c, l.inH, l.inW], data: cur };
         if (l.pool === "max") {
           const r = maxPool2dForward(xt, POOL);
-          caches.push({ kind: "maxpool", argmax: r.argmax, inputSize: cur.length });
+          caches.push({
+            kind: "maxpool",
+            argmax: r.argmax,
+            inputSize: cur.length,
+          });
           cur = r.y.data;
         } else {
           caches.push({ kind: "avgpool", x: xt, opts: POOL });
@@ -105,7 +123,11 @@ export function forwardWithCache(spec: ModelSpec, params: Param[], x: Tensor): F
         break;
     }
   }
-  return { logits: { shape: [batch, spec.classes], data: cur }, caches, layers };
+  return {
+    logits: { shape: [batch, spec.classes], data: cur },
+    caches,
+    layers,
+  };
 }
 
 /** Gradients (same order and names as params) from dL/dlogits. */
@@ -120,7 +142,10 @@ export function backward(fr: ForwardResult, params: Param[], dlogits: Float32Arr
     if (l.kind === "dense" && c.kind === "dense") {
       const batch = c.x.length / l.inSize;
       // dW [out, in] = dY^T [out, batch] * X [batch, in]
-      grads.set(`${l.name}.weight`, gemmKernel(l.outSize, l.inSize, batch, { data: d, rs: 1, cs: l.outSize }, { data: c.x, rs: l.inSize, cs: 1 }));
+      grads.set(
+        `${l.name}.weight`,
+        gemmKernel(l.outSize, l.inSize, batch, { data: d, rs: 1, cs: l.outSize }, { data: c.x, rs: l.inSize, cs: 1 }),
+      );
       const db = new Float32Array(l.outSize);
       for (let r = 0; r < batch; r++) for (let j = 0; j < l.outSize; j++) db[j] = f(db[j]! + d[r * l.outSize + j]!);
       grads.set(`${l.name}.bias`, db);

@@ -12,7 +12,15 @@ import { assertSameBits, onBothBackends, randomData } from "./testUtil.js";
 import type { Tensor } from "./types.js";
 
 /** Direct float64 convolution (reference). */
-function refConv(x: Tensor, w: Tensor, b: Float32Array | undefined, s: number[], p: number[], d: number[], group: number): Float64Array {
+function refConv(
+  x: Tensor,
+  w: Tensor,
+  b: Float32Array | undefined,
+  s: number[],
+  p: number[],
+  d: number[],
+  group: number,
+): Float64Array {
   const [n, c, h, wd] = x.shape as [number, number, number, number];
   const [fo, cg, kh, kw] = w.shape as [number, number, number, number];
   const oh = Math.floor((h + p[0]! + p[2]! - d[0]! * (kh - 1) - 1) / s[0]!) + 1;
@@ -31,7 +39,8 @@ function refConv(x: Tensor, w: Tensor, b: Float32Array | undefined, s: number[],
                 const iy = y * s[0]! - p[0]! + i * d[0]!;
                 const ix = xo * s[1]! - p[1]! + j * d[1]!;
                 if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-                acc += x.data[((bn * c + g * cg + ci) * h + iy) * wd + ix]! * w.data[((f * cg + ci) * kh + i) * kw + j]!;
+                acc +=
+                  x.data[((bn * c + g * cg + ci) * h + iy) * wd + ix]! * w.data[((f * cg + ci) * kh + i) * kw + j]!;
               }
           out[((bn * fo + f) * oh + y) * ow + xo] = acc;
         }
@@ -59,15 +68,28 @@ describe("conv2d", () => {
           if (h + 2 * p < d * (k - 1) + 1 || w + 2 * p < d * (k - 1) + 1) return;
           const c = cg * group;
           const fo = fg * group;
-          const x = { shape: [n, c, h, w], data: randomData(n * c * h * w, seed) };
-          const wt = { shape: [fo, cg, k, k], data: randomData(fo * cg * k * k, seed + 1) };
+          const x = {
+            shape: [n, c, h, w],
+            data: randomData(n * c * h * w, seed),
+          };
+          const wt = {
+            shape: [fo, cg, k, k],
+            data: randomData(fo * cg * k * k, seed + 1),
+          };
           const b = { shape: [fo], data: randomData(fo, seed + 2) };
-          const opts = { stride: [s, s] as [number, number], pads: [p, p, p + 1, p] as [number, number, number, number], dilations: [d, d] as [number, number], group };
+          const opts = {
+            stride: [s, s] as [number, number],
+            pads: [p, p, p + 1, p] as [number, number, number, number],
+            dilations: [d, d] as [number, number],
+            group,
+          };
           const r = onBothBackends(() => conv2d(x, wt, b, opts));
           assertSameBits(r.js.data, r.wasm.data, "conv2d");
           const ref = refConv(x, wt, b.data, opts.stride, opts.pads, opts.dilations, group);
           assert.equal(r.js.data.length, ref.length);
-          ref.forEach((v, i) => assert.ok(Math.abs(r.js.data[i]! - v) < 1e-4, `conv2d element ${i}: ${r.js.data[i]} vs ${v}`));
+          ref.forEach((v, i) => {
+            assert.ok(Math.abs(r.js.data[i]! - v) < 1e-4, `conv2d element ${i}: ${r.js.data[i]} vs ${v}`);
+          });
         },
       ),
       { seed: 21, numRuns: 80 },
@@ -77,14 +99,22 @@ describe("conv2d", () => {
 
 describe("pooling", () => {
   it("maxPool2d and avgPool2d match a direct reference, with padding", () => {
-    const x = { shape: [1, 1, 3, 4], data: Float32Array.from([1, 5, 2, 0, -1, 3, 4, 8, 6, -2, 7, 1]) };
+    const x = {
+      shape: [1, 1, 3, 4],
+      data: Float32Array.from([1, 5, 2, 0, -1, 3, 4, 8, 6, -2, 7, 1]),
+    };
     const pads: [number, number, number, number] = [1, 1, 0, 0];
     const mp = maxPool2d(x, { kernel: [2, 2], stride: [2, 2], pads });
     assert.deepEqual(mp.shape, [1, 1, 2, 2]);
     assert.deepEqual([...mp.data], [1, 5, 6, 7]);
     const ap = avgPool2d(x, { kernel: [2, 2], stride: [2, 2], pads });
     assert.deepEqual([...ap.data], [1, 3.5, 2.5, 3].map(Math.fround));
-    const api = avgPool2d(x, { kernel: [2, 2], stride: [2, 2], pads, countIncludePad: true });
+    const api = avgPool2d(x, {
+      kernel: [2, 2],
+      stride: [2, 2],
+      pads,
+      countIncludePad: true,
+    });
     assert.deepEqual([...api.data], [0.25, 1.75, 1.25, 3].map(Math.fround));
   });
   it("JS and WASM agree; NaN and infinities propagate through max pooling", () => {
@@ -93,20 +123,46 @@ describe("pooling", () => {
     data[40] = Number.POSITIVE_INFINITY;
     data[77] = 1e-45;
     const x = { shape: [2, 3, 7, 5], data };
-    const o = { kernel: [3, 2] as [number, number], stride: [2, 1] as [number, number], pads: [1, 0, 1, 1] as [number, number, number, number] };
+    const o = {
+      kernel: [3, 2] as [number, number],
+      stride: [2, 1] as [number, number],
+      pads: [1, 0, 1, 1] as [number, number, number, number],
+    };
     const r = onBothBackends(() => [maxPool2d(x, o), avgPool2d(x, o)]);
-    r.js.forEach((t, i) => assertSameBits(t.data, r.wasm[i]!.data, "pool"));
+    r.js.forEach((t, i) => {
+      assertSameBits(t.data, r.wasm[i]!.data, "pool");
+    });
     assert.ok(r.js[0]!.data.some((v) => Number.isNaN(v)));
     assert.ok(r.js[0]!.data.includes(Number.POSITIVE_INFINITY));
   });
 });
 
 describe("activations and softmax", () => {
-  const data = Float32Array.from([-100, -20, -3.5, -1, -1e-30, -0, 0, 1e-45, 0.3, 0.625, 1, 4.2, 30, 100, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]);
+  const data = Float32Array.from([
+    -100,
+    -20,
+    -3.5,
+    -1,
+    -1e-30,
+    -0,
+    0,
+    1e-45,
+    0.3,
+    0.625,
+    1,
+    4.2,
+    30,
+    100,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+  ]);
   const x = { shape: [data.length], data };
   it("are close to the float64 definitions and identical on both backends", () => {
     const r = onBothBackends(() => [relu(x), sigmoid(x), tanh(x), gelu(x)]);
-    r.js.forEach((t, i) => assertSameBits(t.data, r.wasm[i]!.data, "activation"));
+    r.js.forEach((t, i) => {
+      assertSameBits(t.data, r.wasm[i]!.data, "activation");
+    });
     const [rl, sg, th, ge] = r.js as [Tensor, Tensor, Tensor, Tensor];
     data.forEach((v, i) => {
       if (!Number.isFinite(v)) return;
@@ -134,11 +190,16 @@ describe("activations and softmax", () => {
         for (let j = 0; j < t.shape[ax]!; j++) s += y.data[e + j * strides[ax]!]!;
         assert.ok(Math.abs(s - 1) < 1e-6);
       }
-      y.data.forEach((v, i) => assert.ok(Math.abs(v - shifted.data[i]!) < 1e-5));
+      y.data.forEach((v, i) => {
+        assert.ok(Math.abs(v - shifted.data[i]!) < 1e-5);
+      });
     }
   });
   it("softmaxCrossEntropy gives the mean negative log-likelihood and (p - onehot)/batch", () => {
-    const logits = { shape: [2, 3], data: Float32Array.from([1, 2, 3, 0, 0, 50]) };
+    const logits = {
+      shape: [2, 3],
+      data: Float32Array.from([1, 2, 3, 0, 0, 50]),
+    };
     const { loss, grad } = softmaxCrossEntropy(logits, Int32Array.from([2, 0]));
     const l0 = Math.log(Math.exp(1) + Math.exp(2) + Math.exp(3)) - 3;
     const l1 = 50 + Math.log(2 * Math.exp(-50) + 1);
@@ -178,11 +239,17 @@ describe("elementwise and shape ops", () => {
     assert.deepEqual([...s.data], [11, 12, 13, 21, 22, 23, 14, 15, 16, 24, 25, 26]);
     assert.deepEqual([...mul(a, { shape: [3], data: Float32Array.from([0, 1, -1]) }).data], [0, 2, -3, 0, 5, -6]);
     assert.deepEqual([...sub(b, b).data], [0, 0]);
-    assert.deepEqual([...div({ shape: [1], data: Float32Array.from([1]) }, { shape: [1], data: Float32Array.from([3]) }).data], [Math.fround(1 / 3)]);
+    assert.deepEqual(
+      [...div({ shape: [1], data: Float32Array.from([1]) }, { shape: [1], data: Float32Array.from([3]) }).data],
+      [Math.fround(1 / 3)],
+    );
     assert.throws(() => add({ shape: [2], data: new Float32Array(2) }, { shape: [3], data: new Float32Array(3) }));
   });
   it("transpose, reshape and concat move data exactly", () => {
-    const x = { shape: [2, 3, 4], data: Float32Array.from({ length: 24 }, (_, i) => i) };
+    const x = {
+      shape: [2, 3, 4],
+      data: Float32Array.from({ length: 24 }, (_, i) => i),
+    };
     const t = transpose(x, [2, 0, 1]);
     assert.deepEqual(t.shape, [4, 2, 3]);
     assert.equal(t.data[1 * 6 + 1 * 3 + 2], x.data[1 * 12 + 2 * 4 + 1]);

@@ -27,7 +27,13 @@ export function momentCount(opt: OptimizerSpec): number {
 }
 
 /** Updates param and its moments in place; step is the number of steps already taken. */
-export function applyUpdate(opt: OptimizerSpec, param: Float32Array, grad: Float32Array, moments: Float32Array[], step: number): void {
+export function applyUpdate(
+  opt: OptimizerSpec,
+  param: Float32Array,
+  grad: Float32Array,
+  moments: Float32Array[],
+  step: number,
+): void {
   const n = param.length;
   if (opt.kind === "sgd") {
     const lr = f(opt.lr);

@@ -53,7 +53,7 @@ export function maxPool2dForward(x: Tensor, o: PoolOptions): { y: Tensor; argmax
             const ix = ox * o.stride[1] - o.pads[1] + j;
             if (ix < 0 || ix >= g.w) continue;
             const v = x.data[base + iy * g.w + ix]!;
-            if (arg < 0 || v > best || (v !== v && best === best)) {
+            if (arg < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
               best = v;
               arg = base + iy * g.w + ix;
             }
@@ -77,11 +77,23 @@ export function maxPool2dBackward(argmax: Int32Array, dy: Float32Array, inputSiz
   return dx;
 }
 
-export function maxPool2d(x: Tensor, opts: { kernel: [number, number]; stride: [number, number]; pads: [number, number, number, number] }): Tensor {
+export function maxPool2d(
+  x: Tensor,
+  opts: {
+    kernel: [number, number];
+    stride: [number, number];
+    pads: [number, number, number, number];
+  },
+): Tensor {
   return maxPool2dForward(x, opts).y;
 }
 
-function avgWalk(x: Tensor, o: PoolOptions, what: string, visit: (out: number, idx: number[], count: number) => void): PoolGeo {
+function avgWalk(
+  x: Tensor,
+  o: PoolOptions,
+  what: string,
+  visit: (out: number, idx: number[], count: number) => void,
+): PoolGeo {
   const g = poolGeo(x, o, what);
   let out = 0;
   const idx: number[] = [];

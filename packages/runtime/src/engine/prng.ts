@@ -17,7 +17,8 @@ function splitmix32(s: number): [number, number] {
 export function createPrng(seed: number | Uint32Array): Prng {
   const s = new Uint32Array(4);
   if (typeof seed === "number") {
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`createPrng: seed must be a non-negative safe integer, got ${seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new Error(`createPrng: seed must be a non-negative safe integer, got ${seed}`);
     let x = (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296), 0x27d4eb2d);
     for (let i = 0; i < 4; i++) {
       const [nx, out] = splitmix32(x >>> 0);

@@ -6,7 +6,8 @@ import { checkTensor, sizeOf, stridesOf } from "./util.js";
 export function transpose(x: Tensor, perm: number[]): Tensor {
   checkTensor(x, "transpose");
   const r = x.shape.length;
-  if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) throw new Error(`transpose: invalid perm [${perm}] for rank ${r}`);
+  if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))
+    throw new Error(`transpose: invalid perm [${perm}] for rank ${r}`);
   const shape = perm.map((p) => x.shape[p]!);
   const src = stridesOf(x.shape);
   const eff = perm.map((p) => src[p]!);
@@ -36,7 +37,8 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
   if (inferred > 1) throw new Error(`reshape: more than one -1 in [${shape}]`);
   const rest = sizeOf(known);
   const out = shape.map((d) => (d === -1 ? (rest === 0 ? 0 : n / rest) : d));
-  if (sizeOf(out) !== n || out.some((d) => !Number.isInteger(d) || d < 0)) throw new Error(`reshape: cannot reshape [${x.shape}] to [${shape}]`);
+  if (sizeOf(out) !== n || out.some((d) => !Number.isInteger(d) || d < 0))
+    throw new Error(`reshape: cannot reshape [${x.shape}] to [${shape}]`);
   return { shape: out, data: x.data.slice() };
 }
 
@@ -49,7 +51,8 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   if (ax < 0 || ax >= r) throw new Error(`concat: axis ${axis} out of range for rank ${r}`);
   for (const t of xs) {
     checkTensor(t, "concat");
-    if (t.shape.length !== r || t.shape.some((d, i) => i !== ax && d !== first.shape[i])) throw new Error(`concat: shape [${t.shape}] does not match [${first.shape}] off axis ${ax}`);
+    if (t.shape.length !== r || t.shape.some((d, i) => i !== ax && d !== first.shape[i]))
+      throw new Error(`concat: shape [${t.shape}] does not match [${first.shape}] off axis ${ax}`);
   }
   const outer = sizeOf(first.shape.slice(0, ax));
   const inner = sizeOf(first.shape.slice(ax + 1));

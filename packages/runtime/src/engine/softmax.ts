@@ -23,8 +23,8 @@ export function softmax(x: Tensor, axis: number): Tensor {
       let m = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < len; j++) {
         const v = x.data[base + j * inner]!;
-        if (v > m || v !== v) m = v;
-        if (m !== m) break;
+        if (v > m || Number.isNaN(v)) m = v;
+        if (Number.isNaN(m)) break;
       }
       let s = 0;
       for (let j = 0; j < len; j++) {
@@ -45,7 +45,8 @@ export function softmax(x: Tensor, axis: number): Tensor {
  */
 export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): { loss: number; grad: Float32Array } {
   checkTensor(logits, "softmaxCrossEntropy");
-  if (logits.shape.length !== 2) throw new Error(`softmaxCrossEntropy: logits must be [batch, classes], got [${logits.shape}]`);
+  if (logits.shape.length !== 2)
+    throw new Error(`softmaxCrossEntropy: logits must be [batch, classes], got [${logits.shape}]`);
   const [batch, classes] = logits.shape as [number, number];
   if (labels.length !== batch) throw new Error(`softmaxCrossEntropy: ${labels.length} labels for batch ${batch}`);
   const grad = new Float32Array(batch * classes);
@@ -53,10 +54,11 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): { loss:
   let total = 0;
   for (let b = 0; b < batch; b++) {
     const label = labels[b]!;
-    if (!(label >= 0 && label < classes)) throw new Error(`softmaxCrossEntropy: label ${label} out of range [0, ${classes})`);
+    if (!(label >= 0 && label < classes))
+      throw new Error(`softmaxCrossEntropy: label ${label} out of range [0, ${classes})`);
     const row = logits.data.subarray(b * classes, (b + 1) * classes);
     let m = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < classes; j++) if (row[j]! > m || row[j]! !== row[j]!) m = row[j]!;
+    for (let j = 0; j < classes; j++) if (row[j]! > m || Number.isNaN(row[j]!)) m = row[j]!;
     let s = 0;
     for (let j = 0; j < classes; j++) {
       const e = fexp(f(row[j]! - m));

@@ -34,16 +34,20 @@ export function encodeTrainState(state: TrainState): Uint8Array {
     for (let i = 0; i < 4; i++) v.setUint32(16 + 4 * i, state.prng[i]!, true);
     v.setUint32(32, state.params.length, true);
   });
-  if (state.moments.length !== state.params.length) throw new Error("encodeTrainState: moments and params differ in length");
+  if (state.moments.length !== state.params.length)
+    throw new Error("encodeTrainState: moments and params differ in length");
   state.params.forEach((p, i) => {
     str(p.name);
     parts.push(encodeTensor(p.tensor));
     const ms = state.moments[i]!;
     head(1, (v) => v.setUint8(0, ms.length));
     for (const m of ms) {
-      if (m.length !== p.tensor.data.length) throw new Error(`encodeTrainState: moment of ${p.name} has ${m.length} elements`);
+      if (m.length !== p.tensor.data.length)
+        throw new Error(`encodeTrainState: moment of ${p.name} has ${m.length} elements`);
       const c = canonicalizeNaN(m);
-      head(4 * c.length, (v) => c.forEach((x, j) => v.setFloat32(4 * j, x, true)));
+      head(4 * c.length, (v) => {
+        for (let j = 0; j < c.length; j++) v.setFloat32(4 * j, c[j]!, true);
+      });
     }
   });
   const total = parts.reduce((s, b) => s + b.length, 0);
@@ -77,7 +81,8 @@ export function decodeTrainState(bytes: Uint8Array): TrainState {
   if (format !== FORMAT) throw new Error(`decodeTrainState: unsupported format ${format}`);
   off = 6;
   const version = str();
-  if (version !== ENGINE_VERSION) throw new Error(`decodeTrainState: state made by ${version}, this engine is ${ENGINE_VERSION}`);
+  if (version !== ENGINE_VERSION)
+    throw new Error(`decodeTrainState: state made by ${version}, this engine is ${ENGINE_VERSION}`);
   need(36);
   const step = Number(v.getBigUint64(off, true));
   const cursor = Number(v.getBigUint64(off + 8, true));

@@ -15,13 +15,41 @@ import { createTrainState } from "./trainState.js";
 import { trainStep } from "./trainStep.js";
 import type { ModelSpec, OptimizerSpec } from "./types.js";
 
-const mlp: ModelSpec = { kind: "mlp", inputSize: 12, hidden: [16, 8], classes: 3, activation: "relu", layerNorm: true };
-const cnn: ModelSpec = { kind: "cnn", inputShape: [1, 10, 10], conv: [{ filters: 4, kernel: 3 }, { filters: 5, kernel: 3 }], pool: "max", hidden: [9], classes: 3, activation: "gelu" };
+const mlp: ModelSpec = {
+  kind: "mlp",
+  inputSize: 12,
+  hidden: [16, 8],
+  classes: 3,
+  activation: "relu",
+  layerNorm: true,
+};
+const cnn: ModelSpec = {
+  kind: "cnn",
+  inputShape: [1, 10, 10],
+  conv: [
+    { filters: 4, kernel: 3 },
+    { filters: 5, kernel: 3 },
+  ],
+  pool: "max",
+  hidden: [9],
+  classes: 3,
+  activation: "gelu",
+};
 const sgd: OptimizerSpec = { kind: "sgd", lr: 0.05, momentum: 0.9 };
-const adam: OptimizerSpec = { kind: "adam", lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8 };
+const adam: OptimizerSpec = {
+  kind: "adam",
+  lr: 0.01,
+  beta1: 0.9,
+  beta2: 0.999,
+  eps: 1e-8,
+};
 
 /** Random inputs whose label is a fixed linear function's argmax, so the task is learnable. */
-function dataset(features: number, batch: number, seed: number): { x: { shape: number[]; data: Float32Array }; labels: Int32Array } {
+function dataset(
+  features: number,
+  batch: number,
+  seed: number,
+): { x: { shape: number[]; data: Float32Array }; labels: Int32Array } {
   const data = randomData(batch * features, seed);
   const labels = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
@@ -32,7 +60,8 @@ function dataset(features: number, batch: number, seed: number): { x: { shape: n
   return { x: { shape: [batch, features], data }, labels };
 }
 
-const stateHash = (s: ReturnType<typeof createTrainState>): string => createHash("sha256").update(encodeTrainState(s)).digest("hex");
+const stateHash = (s: ReturnType<typeof createTrainState>): string =>
+  createHash("sha256").update(encodeTrainState(s)).digest("hex");
 
 describe("training", () => {
   it("an MLP lowers its loss on a learnable random task (SGD and Adam)", () => {
@@ -78,7 +107,16 @@ describe("training", () => {
     const a = initParams(cnn, 9);
     assert.deepEqual(
       a.map((p) => p.name),
-      ["conv0.weight", "conv0.bias", "conv1.weight", "conv1.bias", "dense0.weight", "dense0.bias", "dense1.weight", "dense1.bias"],
+      [
+        "conv0.weight",
+        "conv0.bias",
+        "conv1.weight",
+        "conv1.bias",
+        "dense0.weight",
+        "dense0.bias",
+        "dense1.weight",
+        "dense1.bias",
+      ],
     );
     assert.deepEqual(a[4]!.tensor.shape, [9, 5 * 2 * 2]);
     assertSameBits(a[0]!.tensor.data, initParams(cnn, 9)[0]!.tensor.data);
@@ -141,7 +179,10 @@ process.stdout.write(createHash("sha256").update(encodeTrainState(st)).digest("h
       assert.equal(local.js, local.wasm);
       const arg = JSON.stringify([cnn, adam, { shape: x.shape, data: [...x.data] }, [...labels]]);
       for (const backend of ["js", "wasm"]) {
-        const r = spawnSync(process.execPath, ["--import", "tsx", script, arg], { encoding: "utf8", env: { ...process.env, MAI_ENGINE_BACKEND: backend } });
+        const r = spawnSync(process.execPath, ["--import", "tsx", script, arg], {
+          encoding: "utf8",
+          env: { ...process.env, MAI_ENGINE_BACKEND: backend },
+        });
         assert.equal(r.status, 0, r.stderr);
         assert.equal(r.stdout, local.wasm, `child (${backend}) hash`);
       }
@@ -154,7 +195,16 @@ process.stdout.write(createHash("sha256").update(encodeTrainState(st)).digest("h
 describe("forwardFlops", () => {
   it("counts 2mnk per dense/conv, 1 per bias/activation element, 4 per 2x2 pool output, 5 per layer-norm element", () => {
     const dense = (i: number, o: number): number => 2 * i * o + o;
-    assert.equal(forwardFlops({ kind: "mlp", inputSize: 784, hidden: [128], classes: 10, activation: "relu" }), dense(784, 128) + 128 + dense(128, 10));
+    assert.equal(
+      forwardFlops({
+        kind: "mlp",
+        inputSize: 784,
+        hidden: [128],
+        classes: 10,
+        activation: "relu",
+      }),
+      dense(784, 128) + 128 + dense(128, 10),
+    );
     assert.equal(forwardFlops(mlp), dense(12, 16) + 5 * 16 + 16 + dense(16, 8) + 5 * 8 + 8 + dense(8, 3));
     // conv0: 10x10 -> 10x10 (pad 1), pool -> 5x5; conv1: 5x5 -> 5x5, pool -> 2x2; flatten 20
     const conv0 = 2 * 4 * 100 * 9 + 400 + 400 + 4 * 25 * 4;
@@ -162,7 +212,25 @@ describe("forwardFlops", () => {
     assert.equal(forwardFlops(cnn), conv0 + conv1 + dense(20, 9) + 9 + dense(9, 3));
   });
   it("rejects invalid specs", () => {
-    assert.throws(() => forwardFlops({ kind: "mlp", inputSize: 0, hidden: [], classes: 2, activation: "relu" }));
-    assert.throws(() => forwardFlops({ kind: "cnn", inputShape: [1, 3, 3], conv: [{ filters: 2, kernel: 3, padding: 0 }], pool: "max", hidden: [], classes: 2, activation: "relu" }));
+    assert.throws(() =>
+      forwardFlops({
+        kind: "mlp",
+        inputSize: 0,
+        hidden: [],
+        classes: 2,
+        activation: "relu",
+      }),
+    );
+    assert.throws(() =>
+      forwardFlops({
+        kind: "cnn",
+        inputShape: [1, 3, 3],
+        conv: [{ filters: 2, kernel: 3, padding: 0 }],
+        pool: "max",
+        hidden: [],
+        classes: 2,
+        activation: "relu",
+      }),
+    );
   });
 });

@@ -17,7 +17,14 @@ export interface ConvLayerSpec {
 }
 
 export type ModelSpec =
-  | { kind: "mlp"; inputSize: number; hidden: number[]; classes: number; activation: Activation; layerNorm?: boolean }
+  | {
+      kind: "mlp";
+      inputSize: number;
+      hidden: number[];
+      classes: number;
+      activation: Activation;
+      layerNorm?: boolean;
+    }
   | {
       kind: "cnn";
       inputShape: [number, number, number];

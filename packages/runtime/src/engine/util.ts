@@ -16,7 +16,8 @@ export function checkTensor(t: Tensor, what: string): void {
     if (!Number.isInteger(d) || d < 0) throw new Error(`${what}: invalid dimension ${d} in shape [${t.shape}]`);
   }
   const n = sizeOf(t.shape);
-  if (n !== t.data.length) throw new Error(`${what}: shape [${t.shape}] needs ${n} elements, data has ${t.data.length}`);
+  if (n !== t.data.length)
+    throw new Error(`${what}: shape [${t.shape}] needs ${n} elements, data has ${t.data.length}`);
 }
 
 /** Row-major element strides. */
