@@ -157,21 +157,8 @@ interface IJobMarket {
 
     // ---------------------------------------------------------------- events
 
-    /// @notice Emitted after a job was created and its escrow pulled.
-    event JobCreated(
-        uint256 indexed jobId,
-        address indexed requester,
-        bytes32 indexed specHash,
-        uint256 units,
-        uint256 batchSize,
-        uint256 cuPerUnit,
-        uint256 pricePerUnit,
-        uint256 auditReserve,
-        uint256 requesterBond,
-        uint256 deadline,
-        uint256 chains,
-        DeviceClass minDeviceClass
-    );
+    /// @notice Emitted after a job was created and its escrow pulled (`params` as posted).
+    event JobCreated(uint256 indexed jobId, address indexed requester, bytes32 indexed specHash, JobParams params);
     /// @notice Emitted after the requester cancelled: open value refunded minus the fee.
     event JobCancelled(uint256 indexed jobId, uint256 refunded, uint256 fee);
     /// @notice Emitted after open value (and, once nothing is in flight, reserve, bond and pool) went back to the requester.

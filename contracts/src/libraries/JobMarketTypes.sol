@@ -16,9 +16,9 @@ library BatchRefLib {
     error BatchIndexTooLarge(uint256 batchIndex);
 
     /// @notice Builds the reference of batch `batchIndex` of job `jobId`.
-    function pack(uint256 jobId, uint256 batchIndex) internal pure returns (BatchRef) {
+    function pack(uint256 id, uint256 batchIndex) internal pure returns (BatchRef) {
         if (batchIndex > type(uint32).max) revert BatchIndexTooLarge(batchIndex);
-        return BatchRef.wrap((jobId << 32) | batchIndex);
+        return BatchRef.wrap((id << 32) | batchIndex);
     }
 
     /// @notice The job of a batch.
@@ -128,6 +128,7 @@ struct Batch {
 /// @param seatDeadline End of the seat holder's exclusive commit window.
 /// @param seatStart Timestamp the seats opened (windows count from here).
 /// @param unitIndex Unit drawn for the audit.
+/// @param unitDrawn Whether `unitIndex` is drawn (a forced audit draws it at the first seat claim).
 /// @param committed Whether the seat holder committed its unit root.
 /// @param revealed Whether the auditor revealed.
 /// @param digest Auditor commitment, then its revealed unit root.
@@ -136,6 +137,7 @@ struct Audit {
     uint32 seatDeadline;
     uint32 seatStart;
     uint16 unitIndex;
+    bool unitDrawn;
     bool committed;
     bool revealed;
     bytes32 digest;
@@ -144,6 +146,7 @@ struct Audit {
 /// @notice Dispute record of a batch attempt.
 /// @param round 1 for the first committee, 2 after a redraw.
 /// @param members Seats taken in the current round.
+/// @param seats Seats of the round (the committee size when it opened, capped).
 /// @param start Timestamp the current round opened (commit phase = [start, start + window)).
 /// @param anchorBlock Block whose successor's seed draws the committee.
 /// @param primaryProven Whether the primary proved its unit root.
@@ -151,6 +154,7 @@ struct Audit {
 struct Dispute {
     uint8 round;
     uint8 members;
+    uint8 seats;
     uint32 start;
     uint32 anchorBlock;
     bool primaryProven;
