@@ -41,9 +41,10 @@ contract RewardEngine is IRewardEngine {
     /// @inheritdoc IRewardEngine
     uint256 public immutable epochLength;
 
+    // slot 0: the market and the open epoch, both read by every `accrue`
     address private _market;
-    // one slot: the open epoch and theta (WAD; capped near 128 * G * 1e18 < 2^192)
     uint64 private _openEpoch;
+    // slot 1: theta (WAD; capped near 128 * G * 1e18 < 2^192)
     uint192 private _theta;
     // one slot
     uint128 private _totalScheduled;
