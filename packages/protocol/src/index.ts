@@ -33,9 +33,14 @@ export { score } from "./math/score.js";
 export { stakeBoost } from "./math/stakeBoost.js";
 export { type ThresholdReturnType, threshold } from "./math/threshold.js";
 export { weight } from "./math/weight.js";
-export { type Deployment, type DeploymentInput, deploymentSchema } from "./deploymentSchema.js";
-export { DeploymentError, defaultDeploymentsDir, loadDeployment } from "./loadDeployment.js";
-export { saveDeployment } from "./saveDeployment.js";
+export {
+  type Deployment,
+  DeploymentError,
+  type DeploymentFile,
+  deploymentSchema,
+  loadDeployment,
+  serializeDeployment,
+} from "./deployments.js";
 export { findRepoRoot } from "./testing/findRepoRoot.js";
 export { type LoadArtifactParameters, type LoadArtifactReturnType, loadArtifact } from "./testing/loadArtifact.js";
 export { type StartAnvilParameters, type StartAnvilReturnType, startAnvil } from "./testing/startAnvil.js";
