@@ -13,6 +13,8 @@ export interface CreateModelParameters {
   outputs: { name: string; shape?: OnnxDim[] }[];
   initializers?: OnnxTensor[];
   graphName?: string;
+  /** Recorded as producer_version; the exporter puts the engine version here. */
+  producerVersion?: string;
 }
 
 /**
@@ -30,7 +32,7 @@ export function createModel(p: CreateModelParameters): OnnxModel {
     irVersion: p.opset >= 21 ? 10 : p.opset >= 19 ? 9 : p.opset >= 15 ? 8 : 7,
     opsetImport: [{ domain: "", version: p.opset }],
     producerName: "maitoken",
-    producerVersion: "1",
+    producerVersion: p.producerVersion ?? "1",
     graph: {
       name: p.graphName ?? "main",
       node: p.nodes,

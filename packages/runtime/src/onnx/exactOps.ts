@@ -1,8 +1,7 @@
 /**
  * The exact-mode operator table. Every float computation goes through the deterministic engine
- * (src/engine), so an ONNX model run here gives the same bits on every node; the only arithmetic
- * done locally is IEEE-exact (sign flips, division rounded once with Math.fround) or pure data
- * movement (reshape, broadcast copies, slicing).
+ * (src/engine), so an ONNX model run here gives the same bits on every node; nothing here does
+ * arithmetic itself, only data movement (broadcast copies) and attribute handling.
  *
  * Each op has an optional static `check`, run over the whole graph before anything executes, so
  * that a job is refused up front with every problem listed, rather than failing half-way through.
@@ -35,9 +34,8 @@ export const EXACT_OPS: Record<string, OpDef> = {
 
   Add: { run: (n, ins) => float(engine.add(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
   Mul: { run: (n, ins) => float(engine.mul(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
-  // a - b is by IEEE definition a + (-b), and negation is exact: same bits as a true subtraction.
-  Sub: { run: (n, ins) => float(engine.add(floatIn(n, ins, 0), negate(floatIn(n, ins, 1)))) },
-  Div: { run: (n, ins) => float(broadcastBinary(n, floatIn(n, ins, 0), floatIn(n, ins, 1), (x, y) => x / y)) },
+  Sub: { run: (n, ins) => float(engine.sub(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
+  Div: { run: (n, ins) => float(engine.div(floatIn(n, ins, 0), floatIn(n, ins, 1))) },
 
   Relu: { run: (n, ins) => float(engine.relu(floatIn(n, ins, 0))) },
   Sigmoid: { run: (n, ins) => float(engine.sigmoid(floatIn(n, ins, 0))) },
@@ -154,77 +152,6 @@ function runConstant(node: OnnxNode): Value[] {
   const is = getAttribute(node, "value_ints", "ints");
   if (is) return [{ kind: "int", shape: [is.length], data: BigInt64Array.from(is, (v) => BigInt(v)) }];
   throw nodeError(node, "Constant has no value attribute");
-}
-
-// ---------------------------------------------------------------- elementwise helpers
-
-function negate(t: Tensor): Tensor {
-  const data = new Float32Array(t.data.length);
-  for (let i = 0; i < data.length; i++) data[i] = -(t.data[i] as number);
-  return { shape: [...t.shape], data };
-}
-
-function broadcastShape(node: OnnxNode, a: number[], b: number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    const da = a[a.length - rank + i] ?? 1;
-    const db = b[b.length - rank + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) {
-      throw nodeError(node, `shapes [${a.join(", ")}] and [${b.join(", ")}] do not broadcast`);
-    }
-    out.push(da === 1 ? db : da);
-  }
-  return out;
-}
-
-/** Copies `t` into `shape` by numpy broadcasting (pure data movement). */
-function broadcastTo(node: OnnxNode, t: Tensor, shape: number[]): Tensor {
-  const target = broadcastShape(node, t.shape, shape);
-  if (target.length !== shape.length || target.some((d, i) => d !== shape[i])) {
-    throw nodeError(node, `cannot broadcast [${t.shape.join(", ")}] to [${shape.join(", ")}]`);
-  }
-  const index = broadcastIndex(t.shape, shape);
-  const data = new Float32Array(index.length);
-  for (let i = 0; i < index.length; i++) data[i] = t.data[index[i] as number] as number;
-  return { shape: [...shape], data };
-}
-
-/** For each flat index of `out`, the flat index of the element of `src` (shape broadcast into `out`). */
-function broadcastIndex(src: number[], out: number[]): Int32Array {
-  const rank = out.length;
-  const strides = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let i = src.length - 1; i >= 0; i--) {
-    const axis = rank - src.length + i;
-    strides[axis] = src[i] === 1 ? 0 : s;
-    s *= src[i] as number;
-  }
-  const n = product(out);
-  const index = new Int32Array(n);
-  const pos = new Array<number>(rank).fill(0);
-  let flat = 0;
-  for (let i = 0; i < n; i++) {
-    index[i] = flat;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      pos[ax]++;
-      flat += strides[ax] as number;
-      if ((pos[ax] as number) < (out[ax] as number)) break;
-      flat -= (strides[ax] as number) * (pos[ax] as number);
-      pos[ax] = 0;
-    }
-  }
-  return index;
-}
-
-function broadcastBinary(node: OnnxNode, a: Tensor, b: Tensor, fn: (x: number, y: number) => number): Tensor {
-  const shape = broadcastShape(node, a.shape, b.shape);
-  const ia = broadcastIndex(a.shape, shape);
-  const ib = broadcastIndex(b.shape, shape);
-  const data = new Float32Array(ia.length);
-  // Float32Array stores round once; with float32 operands each IEEE op here is correctly rounded.
-  for (let i = 0; i < data.length; i++) data[i] = fn(a.data[ia[i] as number] as number, b.data[ib[i] as number] as number);
-  return { shape, data };
 }
 
 // ---------------------------------------------------------------- softmax
@@ -353,8 +280,13 @@ function runLayerNorm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
   const axis = normalizeAxis(node, getAttribute(node, "axis", "int") ?? -1, rank);
   if (axis !== rank - 1) throw nodeError(node, "only normalisation over the last axis is supported");
   const d = x.shape[rank - 1] as number;
-  const gamma = broadcastTo(node, floatIn(node, inputs, 1), [d]);
-  const beta = inputs[2] ? broadcastTo(node, floatIn(node, inputs, 2), [d]) : { shape: [d], data: new Float32Array(d) };
+  const vector = (i: number): Tensor => {
+    const t = floatIn(node, inputs, i);
+    if (t.data.length !== d) throw nodeError(node, `input #${i} has shape [${t.shape.join(", ")}], expected [${d}]`);
+    return engine.reshape(t, [d]);
+  };
+  const gamma = vector(1);
+  const beta = inputs[2] ? vector(2) : { shape: [d], data: new Float32Array(d) };
   return float(engine.layerNorm(x, gamma, beta, getAttribute(node, "epsilon", "float") ?? 1e-5));
 }
 

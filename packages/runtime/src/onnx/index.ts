@@ -11,5 +11,6 @@ export { encodeModel, type EncodeModelOptions } from "./encodeModel.js";
 export { createModel, type CreateModelParameters } from "./createModel.js";
 export { assertExactSupported, findUnsupportedNodes, MIN_EXACT_OPSET, type UnsupportedOp } from "./findUnsupportedNodes.js";
 export { EXACT_OPS } from "./exactOps.js";
+export { EXPORT_INPUT, EXPORT_OUTPUT, exportOnnx } from "./exportOnnx.js";
 export { OnnxError } from "./errors.js";
 export * from "./types.js";
