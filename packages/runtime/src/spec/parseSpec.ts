@@ -7,6 +7,7 @@ import { ENGINE_VERSION, type ModelSpec, forwardFlops } from "../engine/index.js
 import { DATASETS, type DatasetInfo } from "../data/datasets.js";
 import { type DatasetRef, type JobSpec, jobSpecSchema, optimizerSchema } from "./schema.js";
 import { SpecError, type SpecIssue, fieldPath } from "./SpecError.js";
+import { transformShape } from "./transformShape.js";
 
 export function parseSpec(input: unknown): JobSpec {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
@@ -62,17 +63,36 @@ export function parseSpec(input: unknown): JobSpec {
       }
       if (spec.mode === "exact" && spec.tolerance) add(["tolerance"], "only allowed in tolerant mode");
       break;
-    case "data":
+    case "data": {
+      let shape = info ? [...info.itemShape] : undefined;
       spec.transforms.forEach((t, i) => {
+        if (!shape) return;
+        if (t.op === "avgPool" && (shape.length !== 3 || (shape[1] as number) < t.size || (shape[2] as number) < t.size)) {
+          add(["transforms", i, "size"], `cannot pool items of shape [${shape.join(", ")}] by ${t.size}`);
+          shape = undefined;
+          return;
+        }
         if (t.op === "embed") {
+          const model = t.model as ModelSpec;
+          const wanted = model.kind === "mlp" ? [model.inputSize] : model.inputShape;
+          if (product(wanted) !== product(shape) || (model.kind === "cnn" && wanted.join(",") !== shape.join(","))) {
+            add(["transforms", i, "model"], `takes items of shape [${wanted.join(", ")}] but gets [${shape.join(", ")}]`);
+            shape = undefined;
+            return;
+          }
+          if ((t.layer ?? "penultimate") === "penultimate" && model.kind === "mlp" && model.layerNorm) {
+            add(["transforms", i, "layer"], "penultimate embeddings of layer-normed MLPs are not supported; use \"logits\"");
+          }
           try {
-            forwardFlops(t.model as ModelSpec);
+            forwardFlops(model);
           } catch (err) {
-            add(["transforms", i, "model"], (err as Error).message);
+            add(["transforms", i, "model"], `the engine cannot build this model: ${(err as Error).message}`);
           }
         }
+        shape = transformShape(t, shape);
       });
       break;
+    }
   }
   if (issues.length > 0) throw new SpecError(issues);
   return spec;

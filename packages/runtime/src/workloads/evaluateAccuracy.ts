@@ -1,0 +1,29 @@
+import { type ModelSpec, type Param, forward } from "../engine/index.js";
+import type { DataSplit } from "../data/loadMnist.js";
+import { selectItems } from "../data/selectItems.js";
+import { modelInput } from "./trainContext.js";
+
+const EVAL_BATCH = 250;
+
+/** Top-1 accuracy of a model on items [start, end) of a split (ties go to the lowest class). */
+export function evaluateAccuracy(model: ModelSpec, params: Param[], split: DataSplit, start: number, end: number): number {
+  let correct = 0;
+  for (let a = start; a < end; a += EVAL_BATCH) {
+    const b = Math.min(end, a + EVAL_BATCH);
+    const batch = selectItems(split, a, b);
+    const logits = forward(model, params, modelInput(model, batch.x));
+    correct += countCorrect(logits.data, model.classes, batch.labels);
+  }
+  return correct / (end - start);
+}
+
+/** Rows of `logits` ([n, classes] row-major) whose argmax equals the label. */
+export function countCorrect(logits: Float32Array, classes: number, labels: Int32Array): number {
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) {
+    let best = 0;
+    for (let c = 1; c < classes; c++) if ((logits[i * classes + c] as number) > (logits[i * classes + best] as number)) best = c;
+    if (best === labels[i]) correct++;
+  }
+  return correct;
+}

@@ -1,0 +1,70 @@
+/**
+ * Inference workload: an ONNX model over a range of dataset items, through the ONNX helper's
+ * `runOnnx` (exact mode on the deterministic engine, tolerant mode on ONNX Runtime). A unit is
+ * `itemsPerUnit` consecutive items; item k's hash is the canonical hash of its output row
+ * (the first graph output, shape without the batch dimension), and the unit root is the
+ * index-bound Merkle root over those hashes.
+ */
+import { type Hex, type ModelSpec, type Tensor, hashTensor } from "../engine/index.js";
+import { getDataset } from "../data/getDataset.js";
+import { selectItems } from "../data/selectItems.js";
+import { resultRoot } from "../hash/resultRoot.js";
+import { decodeModel, runOnnx } from "../onnx/index.js";
+import { itemRange } from "../spec/itemRange.js";
+import type { InferSpec } from "../spec/schema.js";
+import { computeUnits } from "./computeUnits.js";
+import type { ItemsUnitResult } from "./types.js";
+
+export interface InferUnitResult extends ItemsUnitResult {
+  kind: "infer";
+  /** First graph output, [items, ...]. */
+  output: Tensor;
+  labels: Int32Array;
+}
+
+/** Runs unit `index` of an infer job on the given ONNX bytes. */
+export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, index: number): Promise<InferUnitResult> {
+  const { start: first, end: last } = itemRange(spec.dataset);
+  const units = Math.ceil((last - first) / spec.itemsPerUnit);
+  if (!(Number.isInteger(index) && index >= 0 && index < units)) throw new RangeError(`unit ${index} outside 0..${units - 1}`);
+  const start = first + index * spec.itemsPerUnit;
+  const end = Math.min(last, start + spec.itemsPerUnit);
+  const batch = selectItems(getDataset(spec.dataset.id)[spec.dataset.split], start, end);
+  const itemShape = spec.itemShape ?? modelItemShape(spec.model.arch as ModelSpec);
+  const model = decodeModel(modelBytes);
+  const initializers = new Set(model.graph.initializer.map((t) => t.name));
+  const inputName = spec.inputName ?? model.graph.input.find((i) => !initializers.has(i.name))?.name;
+  if (!inputName) throw new Error("the ONNX model has no graph input");
+  const outputName = model.graph.output[0]?.name;
+  if (!outputName) throw new Error("the ONNX model has no graph output");
+  const outputs = await runOnnx(
+    modelBytes,
+    { [inputName]: { shape: [end - start, ...itemShape], data: batch.x.data } },
+    { mode: spec.mode },
+  );
+  const output = outputs[outputName];
+  if (!output || output.shape[0] !== end - start) {
+    throw new Error(`output '${outputName}' should have ${end - start} rows, got shape [${output?.shape ?? []}]`);
+  }
+  const rowShape = output.shape.slice(1);
+  const rowSize = rowShape.reduce((a, b) => a * b, 1);
+  const itemHashes: Hex[] = [];
+  for (let i = 0; i < end - start; i++) {
+    itemHashes.push(hashTensor({ shape: rowShape, data: output.data.subarray(i * rowSize, (i + 1) * rowSize) }));
+  }
+  return {
+    kind: "infer",
+    index,
+    start,
+    end,
+    itemHashes,
+    resultRoot: resultRoot(itemHashes),
+    cu: (computeUnits(spec).cuPerUnit * (end - start)) / spec.itemsPerUnit,
+    output,
+    labels: batch.labels,
+  };
+}
+
+function modelItemShape(model: ModelSpec): number[] {
+  return model.kind === "mlp" ? [model.inputSize] : [...model.inputShape];
+}
