@@ -8,14 +8,17 @@ import {ProtocolConfig} from "../../src/ProtocolConfig.sol";
 import {NodeRegistry} from "../../src/NodeRegistry.sol";
 import {RewardEngine} from "../../src/RewardEngine.sol";
 import {BlockhashRandomness} from "../../src/BlockhashRandomness.sol";
+import {JobMarket} from "../../src/JobMarket.sol";
 import {IMAIToken} from "../../src/interfaces/IMAIToken.sol";
 import {IProtocolConfig} from "../../src/interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
+import {IRewardEngine} from "../../src/interfaces/IRewardEngine.sol";
+import {IRandomness} from "../../src/interfaces/IRandomness.sol";
 import {DeviceClass} from "../../src/interfaces/Types.sol";
 
 /// @dev Deploys and wires the whole protocol on the devnet preset: token (genesis faucet), timelock,
-/// config, registry, reward engine, randomness. The market is `market` (an address tests prank as)
-/// until `JobMarket` lands; then this fixture deploys it and points `market` at it.
+/// config, registry, reward engine, randomness and the JobMarket (`jobMarket`; `market` is its address,
+/// which unit tests of the registry and engine prank as to call the market-only hooks).
 /// Actors: alice, bob (owners), miner1..4 (hot keys), requester, guardian, treasury, proposer, executor.
 abstract contract Base is Test {
     uint256 internal constant GENESIS_TIME = 1_700_000_000;
@@ -30,6 +33,7 @@ abstract contract Base is Test {
     NodeRegistry internal registry;
     RewardEngine internal rewardEngine;
     BlockhashRandomness internal randomness;
+    JobMarket internal jobMarket;
     address internal market;
 
     address internal faucet;
@@ -91,9 +95,15 @@ abstract contract Base is Test {
         rewardEngine.wire(market);
     }
 
-    /// @dev Placeholder market (an EOA tests prank as) until JobMarket exists.
     function _deployMarket() internal virtual returns (address) {
-        return makeAddr("market");
+        jobMarket = new JobMarket(
+            IMAIToken(address(token)),
+            config,
+            INodeRegistry(address(registry)),
+            IRewardEngine(address(rewardEngine)),
+            IRandomness(address(randomness))
+        );
+        return address(jobMarket);
     }
 
     // ---------------------------------------------------------------- helpers
