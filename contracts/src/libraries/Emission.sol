@@ -38,8 +38,8 @@ library Emission {
     uint256 private constant MIN_EXP2_UWAD = 64e18;
 
     /// @notice 2^x in WAD, rounded down. x is WAD and may be negative.
-    /// @dev x = n + f with integer n = floor(x) and f in [0, 1). 2^f = e^(f ln2) by a Taylor series whose
-    /// terms are each rounded down; every term is non-decreasing in f, so the result is monotone in x.
+    /// @dev x = n + f with integer n = floor(x) and f in [0, 1). 2^f = e^(f ln2) by a Taylor polynomial
+    /// evaluated with Horner's rule (every step rounded down), then shifted by n.
     /// @param xWad Exponent in WAD.
     /// @return resultWad 2^x in WAD.
     function exp2(int256 xWad) internal pure returns (uint256 resultWad) {
@@ -57,15 +57,30 @@ library Emission {
                 n += 1;
                 f = WAD - f;
             }
-            uint256 y = (f * LN2_WAD) / WAD; // < 0.6932e18, so every product below is < 1e36
-            uint256 term = WAD;
-            uint256 sum = WAD;
-            for (uint256 i = 1; term != 0; ++i) {
-                term = (term * y) / WAD / i;
-                sum += term;
-            }
-            // sum < 2e18 < 2^61 and n <= 192, so the left shift stays below 2^253.
-            resultWad = negative ? sum >> n : sum << n;
+            uint256 y = (f * LN2_WAD) / WAD; // < 0.6932e18, so every product below is < 2^128
+            // e^y by Horner's rule on 18 Taylor terms (y^18/18! < 3e-19), unrolled: each step floors and is
+            // non-decreasing in y, so 2^f is monotone, and r <= e^y < 2e18.
+            uint256 r = WAD;
+            r = WAD + (r * y) / 18e18;
+            r = WAD + (r * y) / 17e18;
+            r = WAD + (r * y) / 16e18;
+            r = WAD + (r * y) / 15e18;
+            r = WAD + (r * y) / 14e18;
+            r = WAD + (r * y) / 13e18;
+            r = WAD + (r * y) / 12e18;
+            r = WAD + (r * y) / 11e18;
+            r = WAD + (r * y) / 10e18;
+            r = WAD + (r * y) / 9e18;
+            r = WAD + (r * y) / 8e18;
+            r = WAD + (r * y) / 7e18;
+            r = WAD + (r * y) / 6e18;
+            r = WAD + (r * y) / 5e18;
+            r = WAD + (r * y) / 4e18;
+            r = WAD + (r * y) / 3e18;
+            r = WAD + (r * y) / 2e18;
+            r = WAD + (r * y) / 1e18;
+            // r < 2e18 < 2^61 and n <= 192, so the left shift stays below 2^253.
+            resultWad = negative ? r >> n : r << n;
         }
     }
 

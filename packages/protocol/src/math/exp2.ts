@@ -2,8 +2,8 @@ import { LN2_WAD, MAX_EXP2_WAD, MIN_EXP2_WAD, WAD } from "./constants.js";
 import { MathError } from "./MathError.js";
 
 /**
- * 2^x in WAD, rounded down; mirrors `Emission.exp2` bit for bit (Taylor series of e^(f ln2) on the
- * fractional part, then a shift by the integer part).
+ * 2^x in WAD, rounded down; mirrors `Emission.exp2` bit for bit (Taylor polynomial of e^(f ln2) by
+ * Horner's rule on the fractional part, then a shift by the integer part).
  * @example exp2(10n ** 18n) // 2n * 10n ** 18n
  */
 export function exp2(xWad: bigint): bigint {
@@ -18,11 +18,8 @@ export function exp2(xWad: bigint): bigint {
     f = WAD - f;
   }
   const y = (f * LN2_WAD) / WAD;
-  let term = WAD;
-  let sum = WAD;
-  for (let i = 1n; term !== 0n; i++) {
-    term = (term * y) / WAD / i;
-    sum += term;
-  }
-  return negative ? sum >> n : sum << n;
+  // e^y by Horner's rule on 18 Taylor terms, every step rounded down (unrolled in Solidity).
+  let r = WAD;
+  for (let k = 18n; k >= 1n; k--) r = WAD + (r * y) / (k * WAD);
+  return negative ? r >> n : r << n;
 }
