@@ -8,6 +8,8 @@ export { nodeRegistryAbi } from "./abis/nodeRegistryAbi.js";
 export { nodeRegistryBytecode } from "./bytecode/nodeRegistryBytecode.js";
 export { rewardEngineAbi } from "./abis/rewardEngineAbi.js";
 export { rewardEngineBytecode } from "./bytecode/rewardEngineBytecode.js";
+export { jobMarketAbi } from "./abis/jobMarketAbi.js";
+export { jobMarketBytecode } from "./bytecode/jobMarketBytecode.js";
 export { blockhashRandomnessAbi } from "./abis/blockhashRandomnessAbi.js";
 export { blockhashRandomnessBytecode } from "./bytecode/blockhashRandomnessBytecode.js";
 export { timelockControllerAbi } from "./abis/timelockControllerAbi.js";
