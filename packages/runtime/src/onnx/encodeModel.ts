@@ -97,7 +97,7 @@ function encodeTensor(t: OnnxTensor, storage: "raw_data" | "float_data"): object
   return { ...base, rawData: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength) };
 }
 
-const EXPECTED_ARRAY: Record<number, Function> = {
+const EXPECTED_ARRAY: Record<number, abstract new (...args: never) => unknown> = {
   [DataType.FLOAT]: Float32Array,
   [DataType.DOUBLE]: Float64Array,
   [DataType.INT32]: Int32Array,

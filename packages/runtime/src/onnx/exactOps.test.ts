@@ -171,6 +171,71 @@ const CASES: Case[] = [
     nodes: [node("Gelu", ["x"], ["y"], [str("approximate", "tanh")])],
     inputs: { x: { shape: [3, 20], scale: 5 } },
   },
+  {
+    label: "PyTorch-style flatten: Shape -> Gather -> Unsqueeze -> Concat -> Reshape",
+    nodes: [
+      node("Shape", ["x"], ["s"]),
+      node("Gather", ["s", "zero"], ["n"], [int("axis", 0)]),
+      node("Unsqueeze", ["n", "axes0"], ["n1"]),
+      node("Concat", ["n1", "minus1"], ["target"], [int("axis", 0)]),
+      node("Reshape", ["x", "target"], ["y"]),
+    ],
+    inputs: { x: { shape: [2, 3, 4] } },
+    initializers: [
+      { name: "zero", dataType: 7, dims: [], data: BigInt64Array.of(0n) },
+      int64Init("axes0", [0]),
+      int64Init("minus1", [-1]),
+    ],
+  },
+  {
+    label: "Shape with start/end (opset 15) and int Concat into Reshape",
+    opset: 15,
+    nodes: [
+      node("Shape", ["x"], ["tail"], [int("start", -2)]),
+      node("Shape", ["x"], ["head"], [int("end", 1)]),
+      node("Concat", ["tail", "head"], ["target"], [int("axis", 0)]),
+      node("Reshape", ["x", "target"], ["y"]),
+    ],
+    inputs: { x: { shape: [2, 3, 4] } },
+  },
+  {
+    label: "Gather on floats (embedding rows, negative index)",
+    nodes: [node("Gather", ["table", "ids"], ["y"])],
+    inputs: {},
+    initializers: [
+      floatInit("table", randomTensor([10, 4], 500)),
+      { name: "ids", dataType: 7, dims: [2, 3], data: BigInt64Array.of(1n, 3n, 9n, -1n, 0n, 3n) },
+    ],
+  },
+  {
+    label: "Gather on floats along axis 1 with a scalar index",
+    nodes: [node("Gather", ["x", "i"], ["y"], [int("axis", 1)])],
+    inputs: { x: { shape: [2, 5, 3] } },
+    initializers: [{ name: "i", dataType: 7, dims: [], data: BigInt64Array.of(-2n) }],
+  },
+  {
+    label: "Unsqueeze and Squeeze, axes as inputs (opset 13)",
+    nodes: [node("Unsqueeze", ["x", "ax"], ["u"]), node("Squeeze", ["u", "sq"], ["y"])],
+    inputs: { x: { shape: [3, 4] } },
+    initializers: [int64Init("ax", [0, -1]), int64Init("sq", [0])],
+  },
+  {
+    label: "Unsqueeze and Squeeze, axes as attributes (opset 11)",
+    opset: 11,
+    nodes: [node("Unsqueeze", ["x"], ["u"], [ints("axes", [1])]), node("Squeeze", ["u"], ["y"])],
+    inputs: { x: { shape: [1, 4] } },
+  },
+  {
+    label: "Cast float -> int64 -> float truncates toward zero",
+    nodes: [node("Cast", ["x"], ["i"], [int("to", 7)]), node("Cast", ["i"], ["y"], [int("to", 1)])],
+    inputs: { x: { shape: [4, 6], scale: 5 } },
+  },
+  {
+    label: "Dropout at inference is the identity",
+    nodes: [node("Dropout", ["x", "ratio"], ["y"])],
+    inputs: { x: { shape: [3, 5] } },
+    initializers: [{ name: "ratio", dataType: 1, dims: [], data: Float32Array.of(0.3) }],
+  },
 ];
 
 async function runBoth(c: Case, seed: number): Promise<void> {

@@ -71,13 +71,26 @@ export const EXACT_OPS: Record<string, OpDef> = {
       return float(engine.transpose(x, perm));
     },
   },
-  Concat: {
-    run: (n, ins) => {
-      const xs = n.input.map((_, i) => floatIn(n, ins, i));
-      const axisAttr = getAttribute(n, "axis", "int");
-      if (axisAttr === undefined) throw nodeError(n, "Concat needs an axis attribute");
-      return float(engine.concat(xs, normalizeAxis(n, axisAttr, (xs[0] as Tensor).shape.length)));
+  Concat: { run: runConcat },
+
+  // Shape plumbing as exporters such as PyTorch emit it (Shape -> Gather -> Unsqueeze -> Concat ->
+  // Reshape), plus Gather on floats (embedding lookup). All pure data movement.
+  Shape: { run: runShape },
+  Gather: { run: runGather },
+  Unsqueeze: { run: (n, ins, ctx) => [withShape(required(n, ins, 0), unsqueezeShape(n, ins, ctx))] },
+  Squeeze: { run: (n, ins, ctx) => [withShape(required(n, ins, 0), squeezeShape(n, ins, ctx))] },
+  Cast: {
+    check: (n) => {
+      const to = getAttribute(n, "to", "int");
+      return to === DataType.FLOAT || to === DataType.INT64 ? undefined : `to=${to} (only float32 and int64)`;
     },
+    run: runCast,
+  },
+  Dropout: {
+    // Inference: Dropout is the identity. Training mode or the mask output would need randomness.
+    check: (n) =>
+      (n.input[2] ?? "") !== "" ? "a training_mode input" : (n.output[1] ?? "") !== "" ? "the mask output" : undefined,
+    run: (n, ins) => [required(n, ins, 0)],
   },
 };
 
@@ -291,6 +304,141 @@ function runLayerNorm(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
 }
 
 // ---------------------------------------------------------------- shape ops
+
+function shapeOf(v: Value): number[] {
+  return v.kind === "float" ? v.tensor.shape : v.shape;
+}
+
+/** Same elements, new shape (element count already checked by the caller's shape rule). */
+function withShape(v: Value, shape: number[]): Value {
+  return v.kind === "float" ? { kind: "float", tensor: engine.reshape(v.tensor, shape) } : { kind: "int", shape, data: v.data };
+}
+
+/** Axes from the attribute (before opset 13) or the optional second input (from 13). */
+function axesOf(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContext): number[] | undefined {
+  if (ctx.opset < 13) return getAttribute(node, "axes", "ints");
+  return inputs[1] ? intIn(node, inputs, 1) : undefined;
+}
+
+function unsqueezeShape(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContext): number[] {
+  const shape = shapeOf(required(node, inputs, 0));
+  const axes = axesOf(node, inputs, ctx);
+  if (!axes) throw nodeError(node, "Unsqueeze needs axes");
+  const rank = shape.length + axes.length;
+  const normalized = axes.map((a) => normalizeAxis(node, a, rank)).sort((a, b) => a - b);
+  if (new Set(normalized).size !== normalized.length) throw nodeError(node, `repeated axes [${axes.join(", ")}]`);
+  const out = [...shape];
+  for (const a of normalized) out.splice(a, 0, 1);
+  return out;
+}
+
+function squeezeShape(node: OnnxNode, inputs: (Value | undefined)[], ctx: OpContext): number[] {
+  const shape = shapeOf(required(node, inputs, 0));
+  const axes = axesOf(node, inputs, ctx);
+  if (!axes) return shape.filter((d) => d !== 1);
+  const drop = new Set(axes.map((a) => normalizeAxis(node, a, shape.length)));
+  for (const a of drop) if (shape[a] !== 1) throw nodeError(node, `cannot squeeze axis ${a} of size ${shape[a]}`);
+  return shape.filter((_, i) => !drop.has(i));
+}
+
+function runShape(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const shape = shapeOf(required(node, inputs, 0));
+  const rank = shape.length;
+  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + rank : v, 0), rank);
+  const start = clamp(getAttribute(node, "start", "int") ?? 0);
+  const end = clamp(getAttribute(node, "end", "int") ?? rank);
+  const dims = shape.slice(start, Math.max(start, end));
+  return [{ kind: "int", shape: [dims.length], data: BigInt64Array.from(dims, (d) => BigInt(d)) }];
+}
+
+/** Copies `outer` blocks of `block` elements from each source in turn (Concat / Gather core). */
+function gatherBlocks<T extends Float32Array | BigInt64Array>(
+  out: T,
+  pieces: { src: T; offset: number; length: number }[],
+): T {
+  let at = 0;
+  for (const p of pieces) {
+    out.set(p.src.subarray(p.offset, p.offset + p.length) as never, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function runConcat(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const xs = node.input.map((_, i) => required(node, inputs, i));
+  const axisAttr = getAttribute(node, "axis", "int");
+  if (axisAttr === undefined) throw nodeError(node, "Concat needs an axis attribute");
+  const first = xs[0] as Value;
+  const axis = normalizeAxis(node, axisAttr, shapeOf(first).length);
+  if (xs.every((x) => x.kind === "float")) {
+    return float(engine.concat(xs.map((x) => (x as { tensor: Tensor }).tensor), axis));
+  }
+  if (!xs.every((x) => x.kind === "int")) throw nodeError(node, "cannot concatenate float32 with int64 tensors");
+  const ints = xs as { kind: "int"; shape: number[]; data: BigInt64Array }[];
+  const base = first.kind === "int" ? first.shape : [];
+  for (const x of ints) {
+    if (x.shape.length !== base.length || x.shape.some((d, i) => i !== axis && d !== base[i])) {
+      throw nodeError(node, `shapes [${base.join(", ")}] and [${x.shape.join(", ")}] differ off the concat axis`);
+    }
+  }
+  const outer = product(base.slice(0, axis));
+  const inner = product(base.slice(axis + 1));
+  const pieces: { src: BigInt64Array; offset: number; length: number }[] = [];
+  for (let o = 0; o < outer; o++) {
+    for (const x of ints) {
+      const length = (x.shape[axis] as number) * inner;
+      pieces.push({ src: x.data, offset: o * length, length });
+    }
+  }
+  const shape = [...base];
+  shape[axis] = ints.reduce((sum, x) => sum + (x.shape[axis] as number), 0);
+  return [{ kind: "int", shape, data: gatherBlocks(new BigInt64Array(product(shape)), pieces) }];
+}
+
+function runGather(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const data = required(node, inputs, 0);
+  const indicesValue = required(node, inputs, 1);
+  if (indicesValue.kind !== "int") throw nodeError(node, "indices must be int64");
+  const shape = shapeOf(data);
+  const axis = normalizeAxis(node, getAttribute(node, "axis", "int") ?? 0, shape.length);
+  const size = shape[axis] as number;
+  const outer = product(shape.slice(0, axis));
+  const inner = product(shape.slice(axis + 1));
+  const indices = Array.from(indicesValue.data, (v) => {
+    const i = Number(v);
+    if (i < -size || i >= size) throw nodeError(node, `index ${i} is out of range for axis ${axis} of size ${size}`);
+    return i < 0 ? i + size : i;
+  });
+  const outShape = [...shape.slice(0, axis), ...indicesValue.shape, ...shape.slice(axis + 1)];
+  const pieces = <T extends Float32Array | BigInt64Array>(src: T) => {
+    const list: { src: T; offset: number; length: number }[] = [];
+    for (let o = 0; o < outer; o++) for (const i of indices) list.push({ src, offset: (o * size + i) * inner, length: inner });
+    return list;
+  };
+  if (data.kind === "float") {
+    return float({ shape: outShape, data: gatherBlocks(new Float32Array(product(outShape)), pieces(data.tensor.data)) });
+  }
+  return [{ kind: "int", shape: outShape, data: gatherBlocks(new BigInt64Array(product(outShape)), pieces(data.data)) }];
+}
+
+function runCast(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
+  const x = required(node, inputs, 0);
+  const to = getAttribute(node, "to", "int");
+  if (to === DataType.FLOAT) {
+    if (x.kind === "float") return [x];
+    // Number(bigint) rounds to nearest double, then the Float32Array store rounds again; exact for
+    // |v| <= 2^24, and deterministic beyond.
+    return float({ shape: [...x.shape], data: Float32Array.from(x.data, (v) => Number(v)) });
+  }
+  if (x.kind === "int") return [x];
+  const data = new BigInt64Array(x.tensor.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = x.tensor.data[i] as number;
+    if (!Number.isFinite(v) || Math.abs(v) >= 2 ** 63) throw nodeError(node, `cannot cast ${v} to int64`);
+    data[i] = BigInt(Math.trunc(v));
+  }
+  return [{ kind: "int", shape: [...x.tensor.shape], data }];
+}
 
 function runFlatten(node: OnnxNode, inputs: (Value | undefined)[]): Value[] {
   const x = floatIn(node, inputs, 0);

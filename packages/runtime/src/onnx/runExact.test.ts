@@ -71,6 +71,11 @@ describe("runOnnx exact mode", () => {
     await assert.rejects(runOnnx(bytes, { x: randomTensor([1, 4], 1) }, { mode: "exact" }), /node 'late' reads 'a'/);
   });
 
+  it("refuses duplicate node names, as ONNX Runtime does", async () => {
+    const bytes = model([node("Relu", ["x"], ["a"], [], "same"), node("Relu", ["a"], ["y"], [], "same")]);
+    await assert.rejects(runOnnx(bytes, { x: randomTensor([1, 4], 1) }, { mode: "exact" }), /two nodes are named 'same'/);
+  });
+
   it("turns a run-time shape error into an error naming the node", async () => {
     const bytes = model([node("Reshape", ["x", "bad_shape"], ["y"], [], "reshape0")]);
     await assert.rejects(

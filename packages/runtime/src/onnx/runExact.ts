@@ -80,10 +80,15 @@ function bindInputs(model: OnnxModel, inputs: Record<string, Tensor>, values: Ma
   }
 }
 
-/** Nodes must be topologically sorted (an ONNX rule); check that every input exists by the time it is used. */
+/** ONNX rules the interpreter relies on: nodes topologically sorted (every input exists when read), names unique. */
 function checkTopology(model: OnnxModel, values: Map<string, Value>): void {
   const defined = new Set(values.keys());
+  const names = new Set<string>();
   for (const node of model.graph.node) {
+    if (node.name !== "") {
+      if (names.has(node.name)) throw new OnnxError(`two nodes are named '${node.name}'; node names must be unique`);
+      names.add(node.name);
+    }
     for (const name of node.input) {
       if (name !== "" && !defined.has(name)) {
         throw new OnnxError(`node '${nodeLabel(node)}' reads '${name}', which no earlier node, input or initializer defines`);

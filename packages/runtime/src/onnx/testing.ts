@@ -18,7 +18,7 @@ export function randomTensor(shape: number[], seed: number, scale = 1): Tensor {
   return { shape, data };
 }
 
-export function node(opType: string, input: string[], output: string[], attribute: OnnxAttribute[] = [], name = opType): OnnxNode {
+export function node(opType: string, input: string[], output: string[], attribute: OnnxAttribute[] = [], name = `${opType}_${output[0]}`): OnnxNode {
   return { name, opType, domain: "", input, output, attribute };
 }
 
