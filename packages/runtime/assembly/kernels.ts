@@ -7,7 +7,7 @@
 // src/engine/gemmKernel.ts produces the same bits. The JS side owns the memory layout: it copies
 // operands above heapBase(), grows the memory when needed and reads C back.
 
-const MR: i32 = 6; // rows of the register tile
+const MR: i32 = 4; // rows of the register tile
 const NR: i32 = 8; // columns of the register tile (two f32x4)
 const KC: i32 = 256; // depth of a packed block (A micro-panel 4 KiB + B micro-panel 8 KiB in L1)
 const MC: i32 = 96; // rows of a packed A block (L2)
@@ -18,8 +18,12 @@ export function heapBase(): usize {
 }
 
 /** Bytes of scratch the kernel needs after its operands (packed A, packed B, edge tile). */
+// Packed blocks round MC and NC up to whole register panels (packing zero-fills the remainder).
+const MC_PANELS: i32 = ((MC + MR - 1) / MR) * MR;
+const NC_PANELS: i32 = ((NC + NR - 1) / NR) * NR;
+
 export function scratchBytes(): i32 {
-  return (MC * KC + KC * NC + MR * NR) * 4;
+  return (MC_PANELS * KC + KC * NC_PANELS + MR * NR) * 4;
 }
 
 // dst[(jp/NR)*kc*NR + p*NR + c] = B[p0+p][j0+jp+c], zero-padded past nc.
@@ -61,24 +65,30 @@ function packA(a: usize, rs: i32, cs: i32, i0: i32, mc: i32, p0: i32, kc: i32, d
   }
 }
 
-// C tile (6x8 at c, row stride ldc bytes) = (first ? 0 : C) + sum_p a[p] (x) b[p], in p order.
-// 12 accumulators + 2 B vectors + 1 broadcast A fit the 16 SIMD registers V8 uses on x64.
+// C tile (4x8 at c, row stride ldc bytes) = (first ? 0 : C) + sum_p a[p] (x) b[p], in p order.
+// 8 accumulators + 2 B vectors + 1 broadcast A. Measured: 5- and 6-row tiles (13-15 live vectors)
+// run about 2x slower under V8, which keeps scratch SIMD registers for itself and spills; so does
+// unrolling the p loop by two.
 // @ts-ignore: decorator
 @inline
 function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, first: bool): void {
-  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
-  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
-  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-  let c40 = f32x4.splat(0), c41 = f32x4.splat(0);
-  let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
+  let c00 = f32x4.splat(0),
+    c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0),
+    c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0),
+    c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0),
+    c31 = f32x4.splat(0);
   if (!first) {
-    c00 = v128.load(c + 0 * ldc); c01 = v128.load(c + 0 * ldc, 16);
-    c10 = v128.load(c + 1 * ldc); c11 = v128.load(c + 1 * ldc, 16);
-    c20 = v128.load(c + 2 * ldc); c21 = v128.load(c + 2 * ldc, 16);
-    c30 = v128.load(c + 3 * ldc); c31 = v128.load(c + 3 * ldc, 16);
-    c40 = v128.load(c + 4 * ldc); c41 = v128.load(c + 4 * ldc, 16);
-    c50 = v128.load(c + 5 * ldc); c51 = v128.load(c + 5 * ldc, 16);
+    c00 = v128.load(c + 0 * ldc);
+    c01 = v128.load(c + 0 * ldc, 16);
+    c10 = v128.load(c + 1 * ldc);
+    c11 = v128.load(c + 1 * ldc, 16);
+    c20 = v128.load(c + 2 * ldc);
+    c21 = v128.load(c + 2 * ldc, 16);
+    c30 = v128.load(c + 3 * ldc);
+    c31 = v128.load(c + 3 * ldc, 16);
   }
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
@@ -95,21 +105,17 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, first: bool)
     a = v128.load32_splat(pa, 12);
     c30 = f32x4.add(c30, f32x4.mul(a, b0));
     c31 = f32x4.add(c31, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 16);
-    c40 = f32x4.add(c40, f32x4.mul(a, b0));
-    c41 = f32x4.add(c41, f32x4.mul(a, b1));
-    a = v128.load32_splat(pa, 20);
-    c50 = f32x4.add(c50, f32x4.mul(a, b0));
-    c51 = f32x4.add(c51, f32x4.mul(a, b1));
     pa += MR << 2;
     pb += NR << 2;
   }
-  v128.store(c + 0 * ldc, c00); v128.store(c + 0 * ldc, c01, 16);
-  v128.store(c + 1 * ldc, c10); v128.store(c + 1 * ldc, c11, 16);
-  v128.store(c + 2 * ldc, c20); v128.store(c + 2 * ldc, c21, 16);
-  v128.store(c + 3 * ldc, c30); v128.store(c + 3 * ldc, c31, 16);
-  v128.store(c + 4 * ldc, c40); v128.store(c + 4 * ldc, c41, 16);
-  v128.store(c + 5 * ldc, c50); v128.store(c + 5 * ldc, c51, 16);
+  v128.store(c + 0 * ldc, c00);
+  v128.store(c + 0 * ldc, c01, 16);
+  v128.store(c + 1 * ldc, c10);
+  v128.store(c + 1 * ldc, c11, 16);
+  v128.store(c + 2 * ldc, c20);
+  v128.store(c + 2 * ldc, c21, 16);
+  v128.store(c + 3 * ldc, c30);
+  v128.store(c + 3 * ldc, c31, 16);
 }
 
 /**
@@ -119,8 +125,8 @@ function micro(pa: usize, pb: usize, kc: i32, c: usize, ldc: usize, first: bool)
  */
 export function gemm(m: i32, n: i32, k: i32, a: usize, ars: i32, acs: i32, b: usize, brs: i32, bcs: i32, c: usize, work: usize): void {
   const pA = work;
-  const pB = pA + (<usize>(MC * KC) << 2);
-  const edge = pB + (<usize>(KC * NC) << 2);
+  const pB = pA + (<usize>(MC_PANELS * KC) << 2);
+  const edge = pB + (<usize>(KC * NC_PANELS) << 2);
   const ldc = (<usize>n) << 2;
   for (let jc = 0; jc < n; jc += NC) {
     const nc = min(NC, n - jc);

@@ -79,6 +79,7 @@ describe("gemm", () => {
       [97, 13, 300],
       [7, 1030, 9],
       [101, 9, 513],
+      [100, 1030, 260],
     ] as const) {
       const a = { shape: [m, k], data: randomData(m * k, m) };
       const b = { shape: [k, n], data: randomData(k * n, n) };
