@@ -216,6 +216,29 @@ contract EmissionTest is Test {
         assertGt(total, bound_ * 9 / 10);
     }
 
+    /// Deferred, never created: whatever the work pattern, the cumulative emission never exceeds the full
+    /// schedule's over the same epochs (the baseline part is a Riemann sum of 2^(-theta/H) d(theta) whose
+    /// steps are at most the full schedule's unit steps).
+    function testFuzz_epochEmission_anyWorkPatternStaysUnderFullSchedule(uint256 salt, uint256 hl) public pure {
+        Emission.Params memory p = _params();
+        p.halfLifeEpochs = bound(hl, 1, 60);
+        uint256 thetaAny;
+        uint256 thetaFull;
+        uint256 totalAny;
+        uint256 totalFull;
+        for (uint256 e; e < 60; ++e) {
+            uint256 d = Emission.baseline(p, thetaAny);
+            uint256 work = uint256(keccak256(abi.encode(salt, e))) % (2 * d + 1); // 0 .. 2D
+            uint256 m;
+            (m, thetaAny) = Emission.epochEmission(p, e, thetaAny, work);
+            totalAny += m;
+            (m, thetaFull) = Emission.epochEmission(p, e, thetaFull, type(uint128).max);
+            totalFull += m;
+            assertLe(totalAny, totalFull + 60);
+            assertLe(thetaAny, thetaFull);
+        }
+    }
+
     function test_RevertWhen_epochEmissionZeroHalfLife() public {
         Emission.Params memory p = _params();
         p.halfLifeEpochs = 0;
