@@ -316,6 +316,16 @@ contract NodeRegistry is INodeRegistry {
     }
 
     /// @inheritdoc INodeRegistry
+    function nodeCore(address node)
+        external
+        view
+        returns (address owner, DeviceClass deviceClass, uint16 reputation, uint256 weight, uint256 free)
+    {
+        Node storage n = _nodes[node];
+        return (n.owner, n.deviceClass, n.reputation, n.weight, _free(n));
+    }
+
+    /// @inheritdoc INodeRegistry
     function rewardInputs(address node) external view returns (bool eligible, uint16 reputation, uint256 bondedStake) {
         Node storage n = _nodes[node];
         return (n.registered && !n.jailed, n.reputation, n.stake);

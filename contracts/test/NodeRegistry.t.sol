@@ -764,6 +764,22 @@ contract NodeRegistryTest is Base {
         assertFalse(eligible, "unregistered");
     }
 
+    function test_nodeCore_matchesFullView() public {
+        _registerNode(miner1, alice, DeviceClass.SERVER, 600e18);
+        vm.startPrank(market);
+        registry.lockCollateral(miner1, 30e18);
+        registry.recordAuditPassed(miner1);
+        vm.stopPrank();
+        (address owner, DeviceClass c, uint16 rep, uint256 w, uint256 free) = registry.nodeCore(miner1);
+        INodeRegistry.NodeView memory v = registry.getNode(miner1);
+        assertEq(owner, v.owner);
+        assertEq(uint256(c), uint256(DeviceClass.SERVER));
+        assertEq(rep, v.reputation);
+        assertEq(w, registry.assignmentWeight(miner1));
+        assertEq(w, 2_500);
+        assertEq(free, 570e18);
+    }
+
     function test_views_unknownNodeIsEmpty() public view {
         assertEq(registry.ownerOf(miner1), address(0));
         assertFalse(registry.isActive(miner1));

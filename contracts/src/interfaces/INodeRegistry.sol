@@ -185,6 +185,19 @@ interface INodeRegistry {
     /// @notice Sum of `assignmentWeight` over nodes of class `minClass` or above. O(1).
     function activeWeight(DeviceClass minClass) external view returns (uint256);
 
+    /// @notice What the market needs to admit a lease, without copying the metadata string (3 SLOADs).
+    /// @dev `weight > 0` means the node was active at its last sync (the same figure the class sums hold),
+    /// so a market may use it instead of `isActive` and save the config read.
+    /// @return owner The node's owner (zero if unknown).
+    /// @return deviceClass Declared class.
+    /// @return reputation Reputation in basis points.
+    /// @return weight Cached sortition weight (see `assignmentWeight`).
+    /// @return free Free stake (see `freeStake`).
+    function nodeCore(address node)
+        external
+        view
+        returns (address owner, DeviceClass deviceClass, uint16 reputation, uint256 weight, uint256 free);
+
     /// @notice What the RewardEngine needs to weigh a node's work, in one cheap call (no config read).
     /// @return eligible Registered and not jailed (a jailed node earns no emission).
     /// @return reputation Reputation in basis points.
