@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Base} from "./utils/Base.t.sol";
+import {console} from "./utils/console.sol";
 import {NodeRegistry} from "../src/NodeRegistry.sol";
 import {INodeRegistry} from "../src/interfaces/INodeRegistry.sol";
 import {IMAIToken} from "../src/interfaces/IMAIToken.sol";
@@ -832,6 +833,55 @@ contract NodeRegistryTest is Base {
             }
             assertEq(registry.activeWeight(DeviceClass.CPU), total, "class sums == sum of weights");
             assertEq(token.balanceOf(address(registry)), registry.totalStaked(), "solvent");
+        }
+    }
+
+    // ---------------------------------------------------------------- gas
+
+    /// @dev Warm-market figures of the hooks the market calls per batch; cold-slot costs dominate, so the
+    /// bounds are loose ceilings, and the second half proves they do not move with the number of nodes.
+    function _hookGas(address node) internal returns (uint256[5] memory g) {
+        vm.startPrank(market);
+        uint256 g0 = gasleft();
+        registry.lockCollateral(node, 1e18);
+        g[0] = g0 - gasleft();
+        g0 = gasleft();
+        registry.unlockCollateral(node, 1e18);
+        g[1] = g0 - gasleft();
+        g0 = gasleft();
+        registry.recordAccepted(node);
+        g[2] = g0 - gasleft();
+        g0 = gasleft();
+        registry.recordAuditPassed(node);
+        g[3] = g0 - gasleft();
+        g0 = gasleft();
+        registry.recordExpired(node);
+        g[4] = g0 - gasleft();
+        vm.stopPrank();
+    }
+
+    function test_gas_marketHooksBoundedAndIndependentOfNodeCount() public {
+        _registerNode(miner1, alice, DeviceClass.CPU, CPU_MIN);
+        uint256[5] memory first = _hookGas(miner1);
+        console.log("lockCollateral gas", first[0]);
+        console.log("unlockCollateral gas", first[1]);
+        console.log("recordAccepted gas", first[2]);
+        console.log("recordAuditPassed gas", first[3]);
+        console.log("recordExpired gas", first[4]);
+        assertLe(first[0], 12_000);
+        assertLe(first[1], 12_000);
+        assertLe(first[2], 15_000);
+        assertLe(first[3], 15_000);
+        assertLe(first[4], 30_000);
+
+        for (uint256 i; i < 40; ++i) {
+            address k = address(uint160(0x1000 + i));
+            _registerNode(k, bob, DeviceClass(i % 4), registry.minStake(DeviceClass(i % 4)));
+        }
+        _registerNode(miner2, alice, DeviceClass.CPU, CPU_MIN);
+        uint256[5] memory later = _hookGas(miner2);
+        for (uint256 i; i < 5; ++i) {
+            assertApproxEqAbs(later[i], first[i], 2_000);
         }
     }
 }

@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {Base} from "./utils/Base.t.sol";
+import {console} from "./utils/console.sol";
 import {MAIToken} from "../src/MAIToken.sol";
 import {NodeRegistry} from "../src/NodeRegistry.sol";
 import {RewardEngine} from "../src/RewardEngine.sol";
@@ -451,5 +452,38 @@ contract RewardEngineTest is Base {
         assertEq(rewardEngine.currentEpoch(), 7);
         assertTrue(rewardEngine.isSettled(6));
         assertEq(rewardEngine.market(), market);
+    }
+
+    // ---------------------------------------------------------------- gas
+
+    function test_gas_accrueAndClaimBounded() public {
+        vm.startPrank(market);
+        uint256 g0 = gasleft();
+        rewardEngine.accrue(miner1, 100);
+        uint256 firstInEpoch = g0 - gasleft();
+        g0 = gasleft();
+        rewardEngine.accrue(miner1, 100);
+        uint256 repeat = g0 - gasleft();
+        _warpToEpoch(1);
+        g0 = gasleft();
+        rewardEngine.accrue(miner2, 100);
+        uint256 settling = g0 - gasleft();
+        vm.stopPrank();
+        _warpToEpoch(2);
+        rewardEngine.advanceEpoch();
+        uint256[] memory list = new uint256[](2);
+        (list[0], list[1]) = (0, 1);
+        vm.prank(alice);
+        g0 = gasleft();
+        rewardEngine.claimRewards(miner1, list);
+        uint256 claim2 = g0 - gasleft();
+        console.log("accrue (first for node in epoch) gas", firstInEpoch);
+        console.log("accrue (repeat) gas", repeat);
+        console.log("accrue (settles previous epoch) gas", settling);
+        console.log("claimRewards (2 epochs) gas", claim2);
+        assertLe(firstInEpoch, 80_000); // two zero-to-nonzero SSTOREs (epoch total, node weight): once per node per epoch
+        assertLe(repeat, 25_000);
+        assertLe(settling, 130_000); // once per epoch
+        assertLe(claim2, 110_000);
     }
 }
