@@ -20,4 +20,6 @@ for (const b of bindings) {
 }
 const indexPath = path.join(src, "index.ts");
 writeFileSync(indexPath, renderIndexBlock(readFileSync(indexPath, "utf8"), bindings));
-console.log(`wrote ${bindings.map((b) => b.name).join(", ") || "nothing"}${skipped.length ? `; no artifact for ${skipped.join(", ")}` : ""}`);
+console.log(
+  `wrote ${bindings.map((b) => b.name).join(", ") || "nothing"}${skipped.length ? `; no artifact for ${skipped.join(", ")}` : ""}`,
+);

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, test } from "node:test";
-import { type DeploymentFile, DeploymentError, deploymentSchema, loadDeployment, serializeDeployment } from "./deployments.js";
+import {
+  DeploymentError,
+  type DeploymentFile,
+  deploymentSchema,
+  loadDeployment,
+  serializeDeployment,
+} from "./deployments.js";
 
 const dir = mkdtempSync(path.join(tmpdir(), "mai-deployments-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -52,7 +58,8 @@ test("loadDeployment validates, checksums addresses and parses amounts as bigint
 test("a missing file names the file and says what to do", () => {
   assert.throws(
     () => loadDeployment(999, dir),
-    (err: unknown) => err instanceof DeploymentError && err.file.endsWith("999.json") && /deploy first/.test(err.message),
+    (err: unknown) =>
+      err instanceof DeploymentError && err.file.endsWith("999.json") && /deploy first/.test(err.message),
   );
 });
 
@@ -60,12 +67,15 @@ test("bad JSON, every invalid field and a wrong chain id are reported", () => {
   write("1.json", "{ not json");
   assert.throws(() => loadDeployment(1, dir), /not valid JSON/);
   write("2.json", { ...file, chainId: 2, miningPool: "-5", contracts: { ...file.contracts, jobMarket: "0x12" } });
-  assert.throws(() => loadDeployment(2, dir), (err: unknown) => {
-    assert.ok(err instanceof DeploymentError);
-    assert.match(err.message, /contracts\.jobMarket/);
-    assert.match(err.message, /miningPool/);
-    return true;
-  });
+  assert.throws(
+    () => loadDeployment(2, dir),
+    (err: unknown) => {
+      assert.ok(err instanceof DeploymentError);
+      assert.match(err.message, /contracts\.jobMarket/);
+      assert.match(err.message, /miningPool/);
+      return true;
+    },
+  );
   write("3.json", file);
   assert.throws(() => loadDeployment(3, dir), /records chain 31337, not 3/);
 });

@@ -71,7 +71,10 @@ export function serializeDeployment(deployment: Deployment): string {
  * @example
  * const { contracts, block } = loadDeployment(31337);
  */
-export function loadDeployment(chainId: number, dir: string = process.env.MAI_DEPLOYMENTS_DIR ?? "deployments"): Deployment {
+export function loadDeployment(
+  chainId: number,
+  dir: string = process.env.MAI_DEPLOYMENTS_DIR ?? "deployments",
+): Deployment {
   const file = path.resolve(dir, `${chainId}.json`);
   let text: string;
   try {

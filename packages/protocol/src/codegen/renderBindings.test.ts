@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { findRepoRoot } from "../testing/findRepoRoot.js";
 import { loadArtifact } from "../testing/loadArtifact.js";
 import { lowerCamel, renderBindings, renderIndexBlock } from "./renderBindings.js";

@@ -21,7 +21,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { merkleLeaf, merkleProof, merkleRoot, verifyMerkleProof } from "../merkle.js";
 import { loadArtifact } from "../testing/loadArtifact.js";
-import { startAnvil, type StartAnvilReturnType } from "../testing/startAnvil.js";
+import { type StartAnvilReturnType, startAnvil } from "../testing/startAnvil.js";
 import { auditProbabilityBps } from "./auditProbabilityBps.js";
 import { baseline } from "./baseline.js";
 import { checkLease } from "./checkLease.js";
@@ -64,8 +64,12 @@ function spread(max: bigint, small = 10_000n): fc.Arbitrary<bigint> {
   return fc.oneof(big(0n, small < max ? small : max), big(0n, max), fc.constantFrom(0n, 1n, max));
 }
 
-const bytes32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => `0x${Buffer.from(b).toString("hex")}` as Hex);
-const address = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString("hex")}` as Address);
+const bytes32 = fc
+  .uint8Array({ minLength: 32, maxLength: 32 })
+  .map((b) => `0x${Buffer.from(b).toString("hex")}` as Hex);
+const address = fc
+  .uint8Array({ minLength: 20, maxLength: 20 })
+  .map((b) => `0x${Buffer.from(b).toString("hex")}` as Address);
 
 function sample<T>(arb: fc.Arbitrary<T>): T[] {
   return fc.sample(arb, { seed: SEED, numRuns: RUNS });
@@ -160,12 +164,22 @@ describe("protocol math: TypeScript mirror == Solidity libraries", () => {
 
   test("baseline", async () => {
     const inputs = sample(fc.tuple(emissionParams, fc.oneof(big(0n, 10n ** 22n), big(0n, 10n ** 27n))));
-    await compare("baseline", inputs, ([p, t]) => [asStruct(p), t], ([p, t]) => baseline(p, t));
+    await compare(
+      "baseline",
+      inputs,
+      ([p, t]) => [asStruct(p), t],
+      ([p, t]) => baseline(p, t),
+    );
   });
 
   test("epochEmission", async () => {
     const inputs = sample(
-      fc.tuple(emissionParams, spread(10n ** 7n), fc.oneof(big(0n, 10n ** 22n), big(0n, 10n ** 26n)), spread(10n ** 40n, 10n ** 24n)),
+      fc.tuple(
+        emissionParams,
+        spread(10n ** 7n),
+        fc.oneof(big(0n, 10n ** 22n), big(0n, 10n ** 26n)),
+        spread(10n ** 40n, 10n ** 24n),
+      ),
     );
     await compare(
       "epochEmission",
@@ -180,29 +194,60 @@ describe("protocol math: TypeScript mirror == Solidity libraries", () => {
 
   test("decayedSum", async () => {
     const inputs = sample(fc.tuple(emissionParams, spread(10n ** 7n), spread(10n ** 7n)));
-    await compare("decayedSum", inputs, ([p, f, c]) => [asStruct(p), f, c], ([p, f, c]) => decayedSum(p, f, c));
+    await compare(
+      "decayedSum",
+      inputs,
+      ([p, f, c]) => [asStruct(p), f, c],
+      ([p, f, c]) => decayedSum(p, f, c),
+    );
   });
 
   test("quality, stakeBoost, weight", async () => {
     const reps = sample(spread(20_000n));
     await compare("quality", reps, (r) => [r], quality);
     const stakes = sample(fc.tuple(spread(10n ** 30n, 10n ** 22n), spread(10n ** 30n, 10n ** 22n)));
-    await compare("stakeBoost", stakes, ([s, r]) => [s, r], ([s, r]) => stakeBoost(s, r));
-    const weights = sample(fc.tuple(spread(10n ** 30n), spread(12_000n), spread(10n ** 30n, 10n ** 22n), spread(10n ** 30n, 10n ** 22n)));
-    await compare("weight", weights, (a) => a, ([cu, rep, s, r]) => weight(cu, rep, s, r));
+    await compare(
+      "stakeBoost",
+      stakes,
+      ([s, r]) => [s, r],
+      ([s, r]) => stakeBoost(s, r),
+    );
+    const weights = sample(
+      fc.tuple(spread(10n ** 30n), spread(12_000n), spread(10n ** 30n, 10n ** 22n), spread(10n ** 30n, 10n ** 22n)),
+    );
+    await compare(
+      "weight",
+      weights,
+      (a) => a,
+      ([cu, rep, s, r]) => weight(cu, rep, s, r),
+    );
   });
 
   test("score, isEligible", async () => {
     const pairs = sample(fc.tuple(bytes32, address));
-    await compare("score", pairs, (a) => a, ([seed, node]) => score(seed, node));
-    const eligible = sample(fc.tuple(bytes32, address, fc.oneof(big(0n, WAD + 1n), fc.constantFrom(0n, WAD - 1n, WAD))));
-    await compare("isEligible", eligible, (a) => a, ([seed, node, p]) => isEligible(seed, node, p));
+    await compare(
+      "score",
+      pairs,
+      (a) => a,
+      ([seed, node]) => score(seed, node),
+    );
+    const eligible = sample(
+      fc.tuple(bytes32, address, fc.oneof(big(0n, WAD + 1n), fc.constantFrom(0n, WAD - 1n, WAD))),
+    );
+    await compare(
+      "isEligible",
+      eligible,
+      (a) => a,
+      ([seed, node, p]) => isEligible(seed, node, p),
+    );
   });
 
   test("threshold, checkLease", async () => {
     const weightsArb = fc
       .tuple(big(1n, 10n ** 30n), big(0n, 10n ** 4n))
-      .chain(([total, k]) => fc.tuple(fc.constant(k % 12n), fc.oneof(big(0n, total), big(0n, total / 50n + 1n)), fc.constant(total)));
+      .chain(([total, k]) =>
+        fc.tuple(fc.constant(k % 12n), fc.oneof(big(0n, total), big(0n, total / 50n + 1n)), fc.constant(total)),
+      );
     const inputs = sample(fc.tuple(weightsArb, spread(100_000n, 1_000n), spread(1_000n, 100n)));
     await compare(
       "threshold",
@@ -235,15 +280,25 @@ describe("protocol math: TypeScript mirror == Solidity libraries", () => {
     );
     assert.ok(reverts > 0, "inverted bounds exercised");
     const draws = sample(fc.tuple(bytes32, spread(12_000n), spread(10n ** 6n, 64n)));
-    await compare("drawAudit", draws, (a) => a, ([seed, p, units]) => {
-      const r = drawAudit(seed, p, units);
-      return [r.audited, r.unitIndex];
-    });
+    await compare(
+      "drawAudit",
+      draws,
+      (a) => a,
+      ([seed, p, units]) => {
+        const r = drawAudit(seed, p, units);
+        return [r.audited, r.unitIndex];
+      },
+    );
   });
 
   test("IndexedMerkle leaf, verify, verifyMemory agree with merkle.ts", async () => {
     const leaves = sample(fc.tuple(spread(2n ** 64n, 1_000n), bytes32));
-    await compare("leaf", leaves, (a) => a, ([i, v]) => merkleLeaf(i, v));
+    await compare(
+      "leaf",
+      leaves,
+      (a) => a,
+      ([i, v]) => merkleLeaf(i, v),
+    );
     const trees = sample(
       fc
         .array(bytes32, { minLength: 1, maxLength: 33 })

@@ -33,7 +33,14 @@ async function freePort(): Promise<number> {
 
 /** The native anvil binary when the platform package is installed, else the npm wrapper. */
 function anvilBinary(root: string): string {
-  const native = path.join(root, "node_modules", "@foundry-rs", `anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`, "bin", "anvil");
+  const native = path.join(
+    root,
+    "node_modules",
+    "@foundry-rs",
+    `anvil-${process.platform}-${process.arch === "x64" ? "amd64" : process.arch}`,
+    "bin",
+    "anvil",
+  );
   if (existsSync(native)) return native;
   return path.join(root, "node_modules", ".bin", "anvil");
 }
