@@ -1,7 +1,8 @@
 /**
  * The exact-mode operator table. Every float computation goes through the deterministic engine
- * (src/engine), so an ONNX model run here gives the same bits on every node; nothing here does
- * arithmetic itself, only data movement (broadcast copies) and attribute handling.
+ * (src/engine), so an ONNX model run here gives the same bits on every node. This file does no
+ * float arithmetic itself: it moves data (shapes, gathers, concatenation of shape vectors) and
+ * converts between int64 and float32 in Cast, which is exact or correctly rounded by definition.
  *
  * Each op has an optional static `check`, run over the whole graph before anything executes, so
  * that a job is refused up front with every problem listed, rather than failing half-way through.
@@ -134,12 +135,15 @@ const product = (xs: number[]): number => xs.reduce((p, d) => p * d, 1);
 
 // ---------------------------------------------------------------- constants
 
-/** Converts a decoded initializer or constant into an interpreter value. */
+/** Converts a decoded initializer or constant into an interpreter value (float32, int64 or int32 widened). */
 export function valueFromOnnxTensor(t: OnnxTensor): Value {
   if (t.dataType === DataType.FLOAT) return { kind: "float", tensor: { shape: [...t.dims], data: t.data as Float32Array } };
   if (t.dataType === DataType.INT64) return { kind: "int", shape: [...t.dims], data: t.data as BigInt64Array };
+  if (t.dataType === DataType.INT32) {
+    return { kind: "int", shape: [...t.dims], data: BigInt64Array.from(t.data as Int32Array, (v) => BigInt(v)) };
+  }
   throw new OnnxError(
-    `tensor '${t.name}' has data type ${t.dataType}; exact mode holds only float32 and int64 tensors`,
+    `tensor '${t.name}' has data type ${t.dataType}; exact mode holds only float32 and int64 (int32 widened) tensors`,
     { details: { tensor: t.name } },
   );
 }
@@ -149,7 +153,8 @@ function checkConstant(node: OnnxNode): string | undefined {
   const other = node.attribute.find((a) => !known.includes(a.name));
   if (other) return `attribute '${other.name}'`;
   const t = getAttribute(node, "value", "tensor");
-  if (t && t.dataType !== DataType.FLOAT && t.dataType !== DataType.INT64) return `a constant of data type ${t.dataType}`;
+  const holdable: number[] = [DataType.FLOAT, DataType.INT64, DataType.INT32];
+  if (t && !holdable.includes(t.dataType)) return `a constant of data type ${t.dataType}`;
   return undefined;
 }
 

@@ -76,6 +76,26 @@ describe("runOnnx exact mode", () => {
     await assert.rejects(runOnnx(bytes, { x: randomTensor([1, 4], 1) }, { mode: "exact" }), /two nodes are named 'same'/);
   });
 
+  it("ignores initializers of other types unless a node reads them", async () => {
+    const withBool = (nodes: OnnxNode[]) =>
+      encodeModel(
+        createModel({
+          opset: 13,
+          nodes,
+          inputs: [{ name: "x", shape: [1, 4] }],
+          outputs: [{ name: "y" }],
+          initializers: [{ name: "flag", dataType: 9, dims: [1], data: Uint8Array.of(1) }],
+        }),
+      );
+    const x = randomTensor([1, 4], 3);
+    const out = await runOnnx(withBool([node("Relu", ["x"], ["y"])]), { x }, { mode: "exact" });
+    assert.deepEqual(out.y?.data, x.data.map((v) => Math.max(v, 0)));
+    await assert.rejects(
+      runOnnx(withBool([node("Add", ["x", "flag"], ["y"], [], "add")]), { x }, { mode: "exact" }),
+      /node 'add' reads initializer 'flag' of data type 9/,
+    );
+  });
+
   it("turns a run-time shape error into an error naming the node", async () => {
     const bytes = model([node("Reshape", ["x", "bad_shape"], ["y"], [], "reshape0")]);
     await assert.rejects(

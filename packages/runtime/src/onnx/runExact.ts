@@ -19,9 +19,14 @@ export function runExact(model: OnnxModel, inputs: Record<string, Tensor>): Reco
   assertExactSupported(model);
   const graph = model.graph;
   const values = new Map<string, Value>();
-  for (const init of graph.initializer) values.set(init.name, valueFromOnnxTensor(init));
+  // Initializers of other types (bool, double, ...) only matter if a node reads them.
+  const unusable = new Map<string, number>();
+  for (const init of graph.initializer) {
+    if (init.dataType === 1 || init.dataType === 6 || init.dataType === 7) values.set(init.name, valueFromOnnxTensor(init));
+    else unusable.set(init.name, init.dataType);
+  }
   bindInputs(model, inputs, values);
-  checkTopology(model, values);
+  checkTopology(model, values, unusable);
 
   for (const node of graph.node) {
     const ins = node.input.map((name) => (name === "" ? undefined : values.get(name)));
@@ -81,7 +86,7 @@ function bindInputs(model: OnnxModel, inputs: Record<string, Tensor>, values: Ma
 }
 
 /** ONNX rules the interpreter relies on: nodes topologically sorted (every input exists when read), names unique. */
-function checkTopology(model: OnnxModel, values: Map<string, Value>): void {
+function checkTopology(model: OnnxModel, values: Map<string, Value>, unusable: Map<string, number>): void {
   const defined = new Set(values.keys());
   const names = new Set<string>();
   for (const node of model.graph.node) {
@@ -90,6 +95,12 @@ function checkTopology(model: OnnxModel, values: Map<string, Value>): void {
       names.add(node.name);
     }
     for (const name of node.input) {
+      const dataType = unusable.get(name);
+      if (dataType !== undefined && !defined.has(name)) {
+        throw new OnnxError(
+          `node '${nodeLabel(node)}' reads initializer '${name}' of data type ${dataType}; exact mode holds only float32 and int64 (int32 widened)`,
+        );
+      }
       if (name !== "" && !defined.has(name)) {
         throw new OnnxError(`node '${nodeLabel(node)}' reads '${name}', which no earlier node, input or initializer defines`);
       }
