@@ -4,7 +4,16 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { type ModelSpec, type OptimizerSpec, type Tensor, createTrainState, forward, trainStep } from "../engine/index.js";
+import {
+  type ModelSpec,
+  type OptimizerSpec,
+  type Tensor,
+  createTrainState,
+  forward,
+  getBackend,
+  setBackend,
+  trainStep,
+} from "../engine/index.js";
 import { compareOutputs } from "./compareOutputs.js";
 import { decodeModel } from "./decodeModel.js";
 import { OnnxError } from "./errors.js";
@@ -112,6 +121,25 @@ describe("exportOnnx round trip", () => {
       assert.ok(verdict.ok, JSON.stringify(verdict));
     });
   }
+
+  it("exact mode gives the same bits on the JS and WebAssembly kernel backends", async () => {
+    const previous = getBackend();
+    try {
+      for (const c of [CASES[0], CASES[3]] as Case[]) {
+        const params = createTrainState(c.spec, c.opt, 9).params;
+        const bytes = exportOnnx(c.spec, params);
+        const x = randomTensor(inputShape(c.spec, 4), 31);
+        const results: Uint32Array[] = [];
+        for (const backend of ["js", "wasm"] as const) {
+          setBackend(backend);
+          results.push(bits((await runOnnx(bytes, { [EXPORT_INPUT]: x }, { mode: "exact" }))[EXPORT_OUTPUT]));
+        }
+        assert.deepEqual(results[0], results[1], c.label);
+      }
+    } finally {
+      setBackend(previous);
+    }
+  });
 
   it("is deterministic: the same model exports to the same bytes", () => {
     const c = CASES[3] as Case;
