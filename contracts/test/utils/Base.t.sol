@@ -9,6 +9,8 @@ import {NodeRegistry} from "../../src/NodeRegistry.sol";
 import {RewardEngine} from "../../src/RewardEngine.sol";
 import {BlockhashRandomness} from "../../src/BlockhashRandomness.sol";
 import {JobMarket} from "../../src/JobMarket.sol";
+import {JobMarketAudits} from "../../src/market/JobMarketAudits.sol";
+import {JobMarketDisputes} from "../../src/market/JobMarketDisputes.sol";
 import {IMAIToken} from "../../src/interfaces/IMAIToken.sol";
 import {IProtocolConfig} from "../../src/interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
@@ -95,14 +97,15 @@ abstract contract Base is Test {
         rewardEngine.wire(market);
     }
 
+    /// @dev The market delegates audits and disputes to two modules built for the same contracts.
     function _deployMarket() internal virtual returns (address) {
-        jobMarket = new JobMarket(
-            IMAIToken(address(token)),
-            config,
-            INodeRegistry(address(registry)),
-            IRewardEngine(address(rewardEngine)),
-            IRandomness(address(randomness))
-        );
+        IMAIToken t = IMAIToken(address(token));
+        INodeRegistry r = INodeRegistry(address(registry));
+        IRewardEngine w = IRewardEngine(address(rewardEngine));
+        IRandomness x = IRandomness(address(randomness));
+        JobMarketAudits audits = new JobMarketAudits(t, config, r, w, x);
+        JobMarketDisputes disputes = new JobMarketDisputes(t, config, r, w, x);
+        jobMarket = new JobMarket(t, config, r, w, x, audits, disputes);
         return address(jobMarket);
     }
 
