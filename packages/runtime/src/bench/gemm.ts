@@ -1,10 +1,10 @@
 /**
  * GEMM throughput of the engine (JS path, WASM SIMD path) against onnxruntime-node's MatMul, all
  * single-threaded and in the same process. Prints one JSON line per (impl, size):
- *   {"metric":"gemm_gflops","impl":"engine|engine-wasm|onnxruntime","size":N,"gflops":X}
+ *   {"metric":"gemm_gflops","impl":"engine|engine-wasm|onnxruntime","size":N,"gflops":X,"clock":"cpu"}
  * GFLOP/s = 2*N^3 / median wall time of `reps` runs after a warm-up; engine-wasm and onnxruntime
  * runs alternate so that background load affects both alike.
- * Run: npx tsx packages/runtime/src/bench/gemm.ts [--sizes 128,256,512] [--reps 15]
+ * Run: npx tsx packages/runtime/src/bench/gemm.ts [--sizes 128,256,512] [--reps 15] [--clock cpu|wall]
  */
 import { fileURLToPath } from "node:url";
 import * as ort from "onnxruntime-node";
@@ -18,6 +18,8 @@ export interface GemmBenchResult {
   impl: "engine" | "engine-wasm" | "onnxruntime";
   size: number;
   gflops: number;
+  /** what was timed: process CPU time (default) or wall time */
+  clock: Clock;
 }
 
 export interface GemmBenchParameters {
@@ -25,6 +27,11 @@ export interface GemmBenchParameters {
   reps?: number;
   /** skip the (slow) pure-JS engine path above this size */
   maxJsSize?: number;
+  /**
+   * "cpu" (default) times process CPU time, which other processes on a shared machine barely
+   * disturb (all three contenders are single-threaded); "wall" times elapsed time.
+   */
+  clock?: Clock;
 }
 
 function median(xs: number[]): number {
@@ -32,20 +39,26 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-/** Median of `reps` timed runs after one warm-up run; reps = 0 times a single run. */
-async function timeMs(reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
-  if (reps === 0) {
+type Clock = "cpu" | "wall";
+
+/** Milliseconds of one run of fn: process CPU time (user + system, all threads) or wall time. */
+async function timeOnce(clock: Clock, fn: () => unknown | Promise<unknown>): Promise<number> {
+  if (clock === "wall") {
     const t = performance.now();
     await fn();
     return performance.now() - t;
   }
+  const c = process.cpuUsage();
+  await fn();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000;
+}
+
+/** Median of `reps` timed runs after one warm-up run. */
+async function timeMs(clock: Clock, reps: number, fn: () => unknown | Promise<unknown>): Promise<number> {
   await fn();
   const ts: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t = performance.now();
-    await fn();
-    ts.push(performance.now() - t);
-  }
+  for (let r = 0; r < reps; r++) ts.push(await timeOnce(clock, fn));
   return median(ts);
 }
 
@@ -64,6 +77,7 @@ export async function runGemmBench(params: GemmBenchParameters = {}): Promise<Ge
   const sizes = params.sizes ?? [128, 256, 512];
   const reps = params.reps ?? 15;
   const maxJs = params.maxJsSize ?? 512;
+  const clock = params.clock ?? "cpu";
   const out: GemmBenchResult[] = [];
   for (const n of sizes) {
     const a: Tensor = { shape: [n, n], data: filled(n * n, 1) };
@@ -71,7 +85,13 @@ export async function runGemmBench(params: GemmBenchParameters = {}): Promise<Ge
     const gflops = (ms: number): number => Math.round(((2 * n * n * n) / (ms * 1e6)) * 100) / 100;
     if (n <= maxJs) {
       setBackend("js");
-      out.push({ metric: "gemm_gflops", impl: "engine", size: n, gflops: gflops(await timeMs(Math.min(reps, 3), () => matmul(a, b))) });
+      out.push({
+        metric: "gemm_gflops",
+        impl: "engine",
+        size: n,
+        gflops: gflops(await timeMs(clock, Math.min(reps, 3), () => matmul(a, b))),
+        clock,
+      });
     }
     const session = await ort.InferenceSession.create(matmulOnnxModel(n, n, n), {
       intraOpNumThreads: 1,
@@ -86,11 +106,11 @@ export async function runGemmBench(params: GemmBenchParameters = {}): Promise<Ge
     const tw: number[] = [];
     const to: number[] = [];
     for (let r = 0; r < reps; r++) {
-      tw.push(await timeMs(0, () => matmul(a, b)));
-      to.push(await timeMs(0, () => session.run(feeds)));
+      tw.push(await timeOnce(clock, () => matmul(a, b)));
+      to.push(await timeOnce(clock, () => session.run(feeds)));
     }
-    out.push({ metric: "gemm_gflops", impl: "engine-wasm", size: n, gflops: gflops(median(tw)) });
-    out.push({ metric: "gemm_gflops", impl: "onnxruntime", size: n, gflops: gflops(median(to)) });
+    out.push({ metric: "gemm_gflops", impl: "engine-wasm", size: n, gflops: gflops(median(tw)), clock });
+    out.push({ metric: "gemm_gflops", impl: "onnxruntime", size: n, gflops: gflops(median(to)), clock });
     await session.release();
   }
   return out;
@@ -103,5 +123,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const sizes = arg("--sizes")?.split(",").map(Number);
   const reps = arg("--reps") ? Number(arg("--reps")) : undefined;
-  for (const r of await runGemmBench({ sizes, reps })) console.log(JSON.stringify(r));
+  const clock = arg("--clock") === "wall" ? "wall" : "cpu";
+  for (const r of await runGemmBench({ sizes, reps, clock })) console.log(JSON.stringify(r));
 }
