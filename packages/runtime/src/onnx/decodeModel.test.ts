@@ -23,7 +23,8 @@ function sampleModel(): OnnxModel {
       node("Custom", ["y"], ["z"], [
         { name: "mode", type: "string", value: "größe" },
         { name: "fs", type: "floats", value: [1.5, -2.25] },
-        { name: "is", type: "ints", value: [-1, 0, 2 ** 40] },
+        // 2 ** 63 and -(2 ** 63) stand for the INT64_MAX / INT64_MIN sentinels (e.g. Slice ends).
+        { name: "is", type: "ints", value: [-1, 0, 2 ** 40, 2 ** 63, -(2 ** 63)] },
         { name: "ss", type: "strings", value: ["a", ""] },
         { name: "t", type: "tensor", value: int64Init("", [7, -7]) },
       ]),
@@ -132,5 +133,21 @@ describe("decodeModel / encodeModel", () => {
         .finish();
       assert.throws(() => decodeModel(bad), /tensor 'w' keeps its data in an external file/);
     });
+  });
+});
+
+describe("decodeModel int64 range", () => {
+  it("refuses int64 attribute values a double cannot hold, other than the sentinels", () => {
+    const type = modelProtoType();
+    const bytes = type
+      .encode(
+        type.fromObject({
+          irVersion: 7,
+          opsetImport: [{ version: 13 }],
+          graph: { node: [{ opType: "Slice", attribute: [{ name: "ends", type: 7, ints: ["9007199254740993"] }] }] },
+        }),
+      )
+      .finish();
+    assert.throws(() => decodeModel(bytes), /attribute ends = 9007199254740993 is too large/);
   });
 });
