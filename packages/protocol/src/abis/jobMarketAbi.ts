@@ -27,8 +27,22 @@ export const jobMarketAbi = [
         "name": "randomness_",
         "type": "address",
         "internalType": "contract IRandomness"
+      },
+      {
+        "name": "audits_",
+        "type": "address",
+        "internalType": "contract JobMarketModule"
+      },
+      {
+        "name": "disputes_",
+        "type": "address",
+        "internalType": "contract JobMarketModule"
       }
     ],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "fallback",
     "stateMutability": "nonpayable"
   },
   {
@@ -80,29 +94,29 @@ export const jobMarketAbi = [
     "name": "auditDraw",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       }
     ],
     "outputs": [
       {
-        "name": "ready",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "audited",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "forced",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "unitIndex",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       }
@@ -176,12 +190,12 @@ export const jobMarketAbi = [
     "name": "committeeEligibility",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "node",
+        "name": "",
         "type": "address",
         "internalType": "address"
       }
@@ -191,19 +205,6 @@ export const jobMarketAbi = [
         "name": "",
         "type": "bool",
         "internalType": "bool"
-      }
-    ],
-    "stateMutability": "view"
-  },
-  {
-    "type": "function",
-    "name": "court",
-    "inputs": [],
-    "outputs": [
-      {
-        "name": "",
-        "type": "address",
-        "internalType": "address"
       }
     ],
     "stateMutability": "view"
@@ -450,22 +451,22 @@ export const jobMarketAbi = [
     "name": "expectedCommitment",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "root",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       },
       {
-        "name": "salt",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       },
       {
-        "name": "node",
+        "name": "",
         "type": "address",
         "internalType": "address"
       }
@@ -523,44 +524,44 @@ export const jobMarketAbi = [
     "name": "getAudit",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       }
     ],
     "outputs": [
       {
-        "name": "auditor",
+        "name": "",
         "type": "address",
         "internalType": "address"
       },
       {
-        "name": "seatDeadline",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "seatStart",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "unitIndex",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "committed",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "revealed",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "digest",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       }
@@ -572,14 +573,14 @@ export const jobMarketAbi = [
     "name": "getBatch",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       }
     ],
     "outputs": [
       {
-        "name": "v",
+        "name": "",
         "type": "tuple",
         "internalType": "struct IJobMarketTypes.BatchView",
         "components": [
@@ -643,39 +644,39 @@ export const jobMarketAbi = [
     "name": "getDispute",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       }
     ],
     "outputs": [
       {
-        "name": "round",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "members",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "start",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "anchorBlock",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       },
       {
-        "name": "primaryProven",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "primaryUnitRoot",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       }
@@ -687,14 +688,14 @@ export const jobMarketAbi = [
     "name": "getJob",
     "inputs": [
       {
-        "name": "jobId",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       }
     ],
     "outputs": [
       {
-        "name": "v",
+        "name": "",
         "type": "tuple",
         "internalType": "struct IJobMarketTypes.JobView",
         "components": [
@@ -798,29 +799,29 @@ export const jobMarketAbi = [
     "name": "getMember",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "seat",
+        "name": "",
         "type": "uint256",
         "internalType": "uint256"
       }
     ],
     "outputs": [
       {
-        "name": "node",
+        "name": "",
         "type": "address",
         "internalType": "address"
       },
       {
-        "name": "revealed",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "digest",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       }
@@ -868,26 +869,44 @@ export const jobMarketAbi = [
     "name": "leaseEligibility",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "node",
+        "name": "",
         "type": "address",
         "internalType": "address"
       }
     ],
     "outputs": [
       {
-        "name": "eligible",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
       },
       {
-        "name": "widened",
+        "name": "",
         "type": "bool",
         "internalType": "bool"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
+    "name": "modules",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "audits",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "disputes",
+        "type": "address",
+        "internalType": "address"
       }
     ],
     "stateMutability": "view"
@@ -1046,12 +1065,12 @@ export const jobMarketAbi = [
     "name": "seatEligibility",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "node",
+        "name": "",
         "type": "address",
         "internalType": "address"
       }
@@ -2375,6 +2394,17 @@ export const jobMarketAbi = [
         "name": "jobId",
         "type": "uint256",
         "internalType": "uint256"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "UnknownModule",
+    "inputs": [
+      {
+        "name": "module",
+        "type": "address",
+        "internalType": "address"
       }
     ]
   },

@@ -220,6 +220,45 @@ export const nodeRegistryAbi = [
   },
   {
     "type": "function",
+    "name": "nodeCore",
+    "inputs": [
+      {
+        "name": "node",
+        "type": "address",
+        "internalType": "address"
+      }
+    ],
+    "outputs": [
+      {
+        "name": "owner",
+        "type": "address",
+        "internalType": "address"
+      },
+      {
+        "name": "deviceClass",
+        "type": "uint8",
+        "internalType": "enum DeviceClass"
+      },
+      {
+        "name": "reputation",
+        "type": "uint16",
+        "internalType": "uint16"
+      },
+      {
+        "name": "weight",
+        "type": "uint256",
+        "internalType": "uint256"
+      },
+      {
+        "name": "free",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "ownerOf",
     "inputs": [
       {
