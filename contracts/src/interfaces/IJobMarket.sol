@@ -4,15 +4,9 @@ pragma solidity ^0.8.24;
 import {DeviceClass} from "./Types.sol";
 import {BatchRef, BatchState, JobParams} from "../libraries/JobMarketTypes.sol";
 
-/// @title IJobMarket
-/// @notice Jobs, batches, leases, the commit / audit / reveal order of play, disputes and payment.
-/// @dev A batch reference packs `(jobId << 32) | batchIndex` (see `BatchRefLib`). Commitments:
-/// `keccak256(abi.encode(jobId, batchIndex, attempt, resultRoot, salt, node))`, and for a chained batch
-/// (job `chains` = c > 0, batch b >= c continues batch b - c) the predecessor's revealed result root is
-/// appended as a seventh field. Auditors and committee members commit their unit root with the same
-/// six-field formula (their own address as `node`). All payments are credited in the contract and pulled
-/// with `withdraw`. Every transition past a deadline can be triggered by anyone.
-interface IJobMarket {
+/// @title IJobMarketTypes
+/// @notice Types, errors and events of the JobMarket, shared by the market and its audit court module.
+interface IJobMarketTypes {
     // ---------------------------------------------------------------- views' types
 
     /// @notice A job as stored, with its derived batch count.
@@ -205,7 +199,17 @@ interface IJobMarket {
     event DisputeResolved(BatchRef indexed ref, DisputeOutcome outcome, uint256 slashed, uint256 burned);
     /// @notice Emitted after an account withdrew its credit.
     event Withdrawn(address indexed account, uint256 amount);
+}
 
+/// @title IJobMarket
+/// @notice Jobs, batches, leases, the commit / audit / reveal order of play, disputes and payment.
+/// @dev A batch reference packs `(jobId << 32) | batchIndex` (see `BatchRefLib`). Commitments:
+/// `keccak256(abi.encode(jobId, batchIndex, attempt, resultRoot, salt, node))`, and for a chained batch
+/// (job `chains` = c > 0, batch b >= c continues batch b - c) the predecessor's revealed result root is
+/// appended as a seventh field. Auditors and committee members commit their unit root with the same
+/// six-field formula (their own address as `node`). All payments are credited in the contract and pulled
+/// with `withdraw`. Every transition past a deadline can be triggered by anyone.
+interface IJobMarket is IJobMarketTypes {
     // ---------------------------------------------------------------- requester
 
     /// @notice Posts a job and pulls its full escrow: `pricePerUnit * units + auditReserve + requesterBond`.
