@@ -4,6 +4,9 @@ pragma solidity 0.8.28;
 import {Base} from "./utils/Base.t.sol";
 import {console} from "./utils/console.sol";
 import {NodeRegistry} from "../src/NodeRegistry.sol";
+import {MAIToken} from "../src/MAIToken.sol";
+import {ProtocolConfig} from "../src/ProtocolConfig.sol";
+import {RewardEngine} from "../src/RewardEngine.sol";
 import {INodeRegistry} from "../src/interfaces/INodeRegistry.sol";
 import {IMAIToken} from "../src/interfaces/IMAIToken.sol";
 import {ConfigKeys} from "../src/interfaces/IProtocolConfig.sol";
@@ -882,6 +885,252 @@ contract NodeRegistryTest is Base {
         uint256[5] memory later = _hookGas(miner2);
         for (uint256 i; i < 5; ++i) {
             assertApproxEqAbs(later[i], first[i], 2_000);
+        }
+    }
+}
+
+/// @dev Drives the registry and the reward engine as owners, the market and a keeper would, with bounded
+/// inputs, and keeps ghost totals for the invariant contract below.
+contract RegistryHandler is Base {
+    address[4] internal nodes;
+    address[4] internal owners;
+
+    uint256 public ghostDeposited;
+    uint256 public ghostWithdrawn;
+    uint256 public ghostSlashed;
+    mapping(uint256 epoch => uint256) public ghostClaimedInEpoch;
+    uint256 public maxEpochSeen;
+
+    constructor(NodeRegistryInvariantTest fixture) {
+        token = fixture.tokenRef();
+        config = fixture.configRef();
+        registry = fixture.registryRef();
+        rewardEngine = fixture.rewardEngineRef();
+        market = fixture.marketRef();
+        faucet = fixture.faucetRef();
+        nodes = fixture.nodesRef();
+        owners = fixture.ownersRef();
+    }
+
+    function setUp() public override {}
+
+    function _node(uint256 i) internal view returns (address n, address o) {
+        uint256 k = i % 4;
+        return (nodes[k], owners[k]);
+    }
+
+    function stake(uint256 i, uint256 amount) external {
+        (address n, address o) = _node(i);
+        amount = bound(amount, 1, 500e18);
+        vm.prank(faucet);
+        token.transfer(o, amount);
+        vm.startPrank(o);
+        token.approve(address(registry), amount);
+        registry.stake(n, amount);
+        vm.stopPrank();
+        ghostDeposited += amount;
+    }
+
+    function requestUnbond(uint256 i, uint256 amount) external {
+        (address n, address o) = _node(i);
+        uint256 free = registry.freeStake(n);
+        if (free == 0) return;
+        amount = bound(amount, 1, free);
+        vm.prank(o);
+        registry.requestUnbond(n, amount);
+    }
+
+    function withdraw(uint256 i) external {
+        (address n, address o) = _node(i);
+        if (registry.getNode(n).unbonding == 0) return;
+        vm.warp(block.timestamp + 60);
+        vm.prank(o);
+        ghostWithdrawn += registry.withdraw(n);
+    }
+
+    function lock(uint256 i, uint256 amount) external {
+        (address n,) = _node(i);
+        uint256 free = registry.freeStake(n);
+        amount = bound(amount, 0, free);
+        vm.prank(market);
+        registry.lockCollateral(n, amount);
+    }
+
+    function unlock(uint256 i, uint256 amount) external {
+        (address n,) = _node(i);
+        amount = bound(amount, 0, registry.getNode(n).locked);
+        vm.prank(market);
+        registry.unlockCollateral(n, amount);
+    }
+
+    function slash(uint256 i, uint256 amount) external {
+        (address n,) = _node(i);
+        amount = bound(amount, 0, 300e18);
+        vm.prank(market);
+        ghostSlashed += registry.slash(n, amount);
+    }
+
+    function reputation(uint256 i, uint256 kind) external {
+        (address n,) = _node(i);
+        vm.startPrank(market);
+        kind %= 4;
+        if (kind == 0) registry.recordAuditPassed(n);
+        else if (kind == 1) registry.recordAccepted(n);
+        else if (kind == 2) registry.recordExpired(n);
+        else registry.recordDisputeLost(n);
+        vm.stopPrank();
+    }
+
+    function unjail(uint256 i) external {
+        (address n, address o) = _node(i);
+        INodeRegistry.NodeView memory v = registry.getNode(n);
+        if (!v.jailed) return;
+        if (rewardEngine.currentEpoch() < v.jailedUntilEpoch) {
+            vm.warp(GENESIS_TIME + uint256(v.jailedUntilEpoch) * EPOCH_LENGTH);
+        }
+        vm.prank(o);
+        registry.unjail(n);
+    }
+
+    function accrue(uint256 i, uint256 cu) external {
+        (address n,) = _node(i);
+        cu = bound(cu, 0, 5_000);
+        vm.prank(market);
+        rewardEngine.accrue(n, cu);
+    }
+
+    function passTime(uint256 epochs) external {
+        epochs = bound(epochs, 0, 3);
+        vm.warp(block.timestamp + epochs * EPOCH_LENGTH);
+        rewardEngine.advanceEpoch();
+    }
+
+    function claim(uint256 i, uint256 epoch) external {
+        (address n, address o) = _node(i);
+        uint256 open = rewardEngine.currentEpoch();
+        if (open == 0) return;
+        epoch = bound(epoch, 0, open - 1);
+        (, bool claimed) = rewardEngine.nodeEpochWeight(epoch, n);
+        if (claimed) return;
+        uint256[] memory list = new uint256[](1);
+        list[0] = epoch;
+        vm.prank(o);
+        ghostClaimedInEpoch[epoch] += rewardEngine.claimRewards(n, list);
+        if (epoch > maxEpochSeen) maxEpochSeen = epoch;
+    }
+}
+
+contract NodeRegistryInvariantTest is Base {
+    RegistryHandler internal handler;
+    address[4] internal nodeList;
+    address[4] internal ownerList;
+
+    function setUp() public override {
+        super.setUp();
+        nodeList = [miner1, miner2, miner3, miner4];
+        ownerList = [alice, alice, bob, bob];
+        for (uint256 i; i < 4; ++i) {
+            DeviceClass c = DeviceClass(i);
+            _registerNode(nodeList[i], ownerList[i], c, registry.minStake(c) + 100e18);
+        }
+        handler = new RegistryHandler(this);
+        targetContract(address(handler));
+        bytes4[] memory selectors = new bytes4[](11);
+        selectors[0] = RegistryHandler.stake.selector;
+        selectors[1] = RegistryHandler.requestUnbond.selector;
+        selectors[2] = RegistryHandler.withdraw.selector;
+        selectors[3] = RegistryHandler.lock.selector;
+        selectors[4] = RegistryHandler.unlock.selector;
+        selectors[5] = RegistryHandler.slash.selector;
+        selectors[6] = RegistryHandler.reputation.selector;
+        selectors[7] = RegistryHandler.unjail.selector;
+        selectors[8] = RegistryHandler.accrue.selector;
+        selectors[9] = RegistryHandler.passTime.selector;
+        selectors[10] = RegistryHandler.claim.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
+    }
+
+    function tokenRef() external view returns (MAIToken) {
+        return token;
+    }
+
+    function configRef() external view returns (ProtocolConfig) {
+        return config;
+    }
+
+    function registryRef() external view returns (NodeRegistry) {
+        return registry;
+    }
+
+    function rewardEngineRef() external view returns (RewardEngine) {
+        return rewardEngine;
+    }
+
+    function marketRef() external view returns (address) {
+        return market;
+    }
+
+    function faucetRef() external view returns (address) {
+        return faucet;
+    }
+
+    function nodesRef() external view returns (address[4] memory) {
+        return nodeList;
+    }
+
+    function ownersRef() external view returns (address[4] memory) {
+        return ownerList;
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 40
+    /// forge-config: default.invariant.fail-on-revert = true
+    function invariant_stakeConserved() public view {
+        uint256 sum;
+        for (uint256 i; i < 4; ++i) {
+            INodeRegistry.NodeView memory v = registry.getNode(nodeList[i]);
+            sum += v.stake + v.unbonding;
+        }
+        assertEq(sum, registry.totalStaked(), "sum of stakes == totalStaked");
+        assertEq(token.balanceOf(address(registry)), registry.totalStaked(), "registry solvent");
+        uint256 initial = 100e18 + 200e18 + 500e18 + 1_000e18 + 400e18;
+        assertEq(
+            initial + handler.ghostDeposited(),
+            registry.totalStaked() + handler.ghostWithdrawn() + handler.ghostSlashed(),
+            "deposits == held + withdrawn + slashed"
+        );
+        assertEq(token.balanceOf(market), handler.ghostSlashed(), "slashed tokens reach the market");
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 40
+    /// forge-config: default.invariant.fail-on-revert = true
+    function invariant_weightSumsExact() public view {
+        uint256[4] memory perClass;
+        for (uint256 i; i < 4; ++i) {
+            address n = nodeList[i];
+            INodeRegistry.NodeView memory v = registry.getNode(n);
+            uint256 live = registry.isActive(n) ? (v.reputation == 0 ? 1 : v.reputation) : 0;
+            assertEq(registry.assignmentWeight(n), live, "cached == live");
+            perClass[uint256(v.deviceClass)] += live;
+        }
+        uint256 acc;
+        for (uint256 c = 4; c > 0; --c) {
+            acc += perClass[c - 1];
+            assertEq(registry.activeWeight(DeviceClass(c - 1)), acc, "class suffix sums");
+        }
+    }
+
+    /// forge-config: default.invariant.runs = 64
+    /// forge-config: default.invariant.depth = 40
+    /// forge-config: default.invariant.fail-on-revert = true
+    function invariant_emissionBounded() public view {
+        assertLe(rewardEngine.totalClaimed(), rewardEngine.totalScheduled());
+        assertLe(rewardEngine.totalScheduled(), MINING_POOL);
+        assertEq(token.mintedFromPool(), rewardEngine.totalClaimed());
+        for (uint256 e; e <= handler.maxEpochSeen(); ++e) {
+            (, uint256 minted) = rewardEngine.epochInfo(e);
+            assertLe(handler.ghostClaimedInEpoch(e), minted, "claims per epoch <= minted");
         }
     }
 }
