@@ -60,25 +60,33 @@ function geometry(xs: number[], ws: number[], opts: Conv2dOptions): Geometry {
   return { n, c, h, w, fo, kh, kw, oh, ow, sh, sw, pt, pl, dh, dw, group };
 }
 
+/** Output columns ox whose input column ox*sw - pl + j*dw lies inside [0, w): [lo, hi). */
+function validRange(g: Geometry, j: number): [number, number] {
+  const off = j * g.dw - g.pl;
+  const lo = Math.min(g.ow, Math.max(0, Math.ceil(-off / g.sw)));
+  const hi = Math.max(lo, Math.min(g.ow, Math.floor((g.w - 1 - off) / g.sw) + 1));
+  return [lo, hi];
+}
+
 function im2col(x: Float32Array, g: Geometry, grp: number): Float32Array {
   const cg = g.c / g.group;
   const cols = g.n * g.oh * g.ow;
-  const out = new Float32Array(cg * g.kh * g.kw * cols);
+  const out = new Float32Array(cg * g.kh * g.kw * cols); // zero-filled: padding stays 0
   let row = 0;
   for (let ci = 0; ci < cg; ci++) {
     const c = grp * cg + ci;
     for (let i = 0; i < g.kh; i++) {
       for (let j = 0; j < g.kw; j++, row++) {
+        const [lo, hi] = validRange(g, j);
+        const off = j * g.dw - g.pl;
         let o = row * cols;
         for (let b = 0; b < g.n; b++) {
           const plane = (b * g.c + c) * g.h * g.w;
-          for (let y = 0; y < g.oh; y++) {
+          for (let y = 0; y < g.oh; y++, o += g.ow) {
             const iy = y * g.sh - g.pt + i * g.dh;
-            const inRow = iy >= 0 && iy < g.h;
-            for (let xo = 0; xo < g.ow; xo++, o++) {
-              const ix = xo * g.sw - g.pl + j * g.dw;
-              out[o] = inRow && ix >= 0 && ix < g.w ? x[plane + iy * g.w + ix]! : 0;
-            }
+            if (iy < 0 || iy >= g.h) continue;
+            const src = plane + iy * g.w + off;
+            for (let xo = lo; xo < hi; xo++) out[o + xo] = x[src + xo * g.sw]!;
           }
         }
       }
@@ -168,16 +176,16 @@ export function conv2dBackward(
         const c = grp * cg + ci;
         for (let i = 0; i < g.kh; i++) {
           for (let j = 0; j < g.kw; j++, row++) {
+            const [lo, hi] = validRange(g, j);
+            const off = j * g.dw - g.pl;
             let o = row * cols;
             for (let bn = 0; bn < g.n; bn++) {
               const pl = (bn * g.c + c) * g.h * g.w;
-              for (let y = 0; y < g.oh; y++) {
+              for (let y = 0; y < g.oh; y++, o += g.ow) {
                 const iy = y * g.sh - g.pt + i * g.dh;
-                const inRow = iy >= 0 && iy < g.h;
-                for (let xo = 0; xo < g.ow; xo++, o++) {
-                  const ix = xo * g.sw - g.pl + j * g.dw;
-                  if (inRow && ix >= 0 && ix < g.w) dx[pl + iy * g.w + ix] = f(dx[pl + iy * g.w + ix]! + dcol[o]!);
-                }
+                if (iy < 0 || iy >= g.h) continue;
+                const dst = pl + iy * g.w + off;
+                for (let xo = lo; xo < hi; xo++) dx[dst + xo * g.sw] = f(dx[dst + xo * g.sw]! + dcol[o + xo]!);
               }
             }
           }

@@ -88,55 +88,55 @@ export function maxPool2d(
   return maxPool2dForward(x, opts).y;
 }
 
-function avgWalk(
-  x: Tensor,
-  o: PoolOptions,
-  what: string,
-  visit: (out: number, idx: number[], count: number) => void,
-): PoolGeo {
+/**
+ * Average pooling over raw data. With dy undefined computes the forward outputs; with dy given
+ * accumulates dx (dy/count to each in-bounds input of the window, in output order).
+ */
+function avgPoolCore(x: Tensor, o: PoolOptions, what: string, dy?: Float32Array): { g: PoolGeo; out: Float32Array } {
   const g = poolGeo(x, o, what);
-  let out = 0;
-  const idx: number[] = [];
+  const [kh, kw] = o.kernel;
+  const [sh, sw] = o.stride;
+  const [pt, pl, pb, pr] = o.pads;
+  const out = dy ? new Float32Array(x.data.length) : new Float32Array(g.n * g.c * g.oh * g.ow);
+  const xd = x.data;
+  let idx = 0;
   for (let p = 0; p < g.n * g.c; p++) {
     const base = p * g.h * g.w;
     for (let oy = 0; oy < g.oh; oy++) {
-      for (let ox = 0; ox < g.ow; ox++, out++) {
-        idx.length = 0;
-        let area = 0;
-        for (let i = 0; i < o.kernel[0]; i++) {
-          const iy = oy * o.stride[0] - o.pads[0] + i;
-          // the padded extent counts only up to the padded border (ONNX semantics)
-          if (iy >= g.h + o.pads[2]) continue;
-          for (let j = 0; j < o.kernel[1]; j++) {
-            const ix = ox * o.stride[1] - o.pads[1] + j;
-            if (ix >= g.w + o.pads[3]) continue;
-            area++;
-            if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) idx.push(base + iy * g.w + ix);
+      // window rows clipped to the input, and to the padded border for the padded count
+      const y0 = oy * sh - pt;
+      const yPadEnd = Math.min(y0 + kh, g.h + pb);
+      const ya = Math.max(y0, 0);
+      const yb = Math.min(y0 + kh, g.h);
+      for (let ox = 0; ox < g.ow; ox++, idx++) {
+        const x0 = ox * sw - pl;
+        const xPadEnd = Math.min(x0 + kw, g.w + pr);
+        const xa = Math.max(x0, 0);
+        const xb = Math.min(x0 + kw, g.w);
+        const inside = Math.max(0, yb - ya) * Math.max(0, xb - xa);
+        const count = o.countIncludePad ? (yPadEnd - y0) * (xPadEnd - x0) : inside;
+        if (dy) {
+          const share = f(dy[idx]! / count);
+          for (let iy = ya; iy < yb; iy++) {
+            for (let ix = xa; ix < xb; ix++) out[base + iy * g.w + ix] = f(out[base + iy * g.w + ix]! + share);
           }
+        } else {
+          let s = 0;
+          for (let iy = ya; iy < yb; iy++) for (let ix = xa; ix < xb; ix++) s = f(s + xd[base + iy * g.w + ix]!);
+          out[idx] = f(s / count);
         }
-        visit(out, idx, o.countIncludePad ? area : idx.length);
       }
     }
   }
-  return g;
+  return { g, out };
 }
 
 export function avgPool2d(x: Tensor, opts: PoolOptions): Tensor {
-  const ys: number[] = [];
-  const g = avgWalk(x, opts, "avgPool2d", (out, idx, count) => {
-    let s = 0;
-    for (const i of idx) s = f(s + x.data[i]!);
-    ys[out] = f(s / count);
-  });
-  return { shape: [g.n, g.c, g.oh, g.ow], data: Float32Array.from(ys) };
+  const { g, out } = avgPoolCore(x, opts, "avgPool2d");
+  return { shape: [g.n, g.c, g.oh, g.ow], data: out };
 }
 
 /** dx of average pooling: dy/count added to each contributing input, in output order. */
 export function avgPool2dBackward(x: Tensor, opts: PoolOptions, dy: Float32Array): Float32Array {
-  const dx = new Float32Array(x.data.length);
-  avgWalk(x, opts, "avgPool2d", (out, idx, count) => {
-    const share = f(dy[out]! / count);
-    for (const i of idx) dx[i] = f(dx[i]! + share);
-  });
-  return dx;
+  return avgPoolCore(x, opts, "avgPool2d", dy).out;
 }
