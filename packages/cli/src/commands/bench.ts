@@ -1,6 +1,5 @@
 import { cpus } from "node:os";
 import { Command } from "commander";
-import { benchDevice } from "@maitoken/runtime";
 
 /**
  * `mai bench`: CU per second this device sustains for each workload kind.
@@ -15,6 +14,7 @@ export function benchCommand(): Command {
     .action(async (options: { json?: boolean; seconds: string }) => {
       const seconds = Number(options.seconds);
       if (!(seconds > 0 && seconds <= 600)) throw new Error(`--seconds must be a number in (0, 600], got "${options.seconds}"`);
+      const { benchDevice } = await import("@maitoken/runtime");
       const result = await benchDevice({ seconds });
       const cpu = cpus()[0]?.model ?? "unknown";
       if (options.json) {

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
-import { SpecError, type AnyJobResult, type TrainUnitResult, computeUnits, loadSpecFile, runJob } from "@maitoken/runtime";
+import type { AnyJobResult, TrainUnitResult } from "@maitoken/runtime";
 import { createProgress } from "../progress.js";
 
 interface RunOptions {
@@ -28,6 +28,8 @@ export function runCommand(): Command {
 }
 
 async function run(file: string, options: RunOptions): Promise<void> {
+  // Loaded on use so `mai --help` and other commands start fast.
+  const { SpecError, computeUnits, loadSpecFile, runJob } = await import("@maitoken/runtime");
   let loaded: ReturnType<typeof loadSpecFile>;
   try {
     loaded = loadSpecFile(file);

@@ -3,7 +3,8 @@
  * sustains per workload kind, measured on real workloads of small fixed specs. CU come from the
  * canonical counter (computeUnits), so figures from different devices compare directly.
  */
-import { ENGINE_VERSION, type ModelSpec, getBackend } from "../engine/index.js";
+import { ENGINE_VERSION, type ModelSpec, getBackend, initParams } from "../engine/index.js";
+import { exportOnnx } from "../onnx/exportOnnx.js";
 import { getDataset } from "../data/getDataset.js";
 import { parseSpec } from "../spec/parseSpec.js";
 import type { DataSpec, InferSpec, TrainSpec } from "../spec/schema.js";
@@ -11,7 +12,6 @@ import { computeUnits } from "../workloads/computeUnits.js";
 import { runDataUnit } from "../workloads/data.js";
 import { runInferUnit } from "../workloads/infer.js";
 import { runTrainUnit } from "../workloads/train.js";
-import { exportEngineModel } from "./exportEngineModel.js";
 
 export interface BenchDeviceReturnType {
   engine: string;
@@ -54,7 +54,7 @@ export async function benchDevice(options: { seconds?: number } = {}): Promise<B
     dataset: { id: "mnist-v1", split: "test", start: 0, end: 1000 },
     itemsPerUnit: 250,
   }) as InferSpec;
-  const modelBytes = exportEngineModel(MLP, 1);
+  const modelBytes = exportOnnx(MLP, initParams(MLP, 1));
   let unit = 0;
   const inferRate = await measure(budget, computeUnits(infer).cuPerUnit, async () => {
     await runInferUnit(infer, modelBytes, unit++ % 4);

@@ -16,6 +16,7 @@ import { sha256 } from "../hash/sha256.js";
 import { itemRange } from "../spec/itemRange.js";
 import type { DataSpec, Transform } from "../spec/schema.js";
 import { computeUnits } from "./computeUnits.js";
+import { dedupByHash } from "./dedupByHash.js";
 import { createEmbedder } from "./embed.js";
 import type { ItemsUnitResult } from "./types.js";
 
@@ -35,17 +36,12 @@ export function runDataUnit(spec: DataSpec, index: number): DataUnitResult {
   const end = Math.min(last, start + spec.itemsPerUnit);
   const split = getDataset(spec.dataset.id)[spec.dataset.split];
 
-  const kept: number[] = [];
-  const seen = new Set<Hex>();
-  for (let item = start; item < end; item++) {
-    if (spec.dedup) {
-      const row = split.x.subarray(item * split.itemSize, (item + 1) * split.itemSize);
-      const h = hashTensor({ shape: split.itemShape, data: row });
-      if (seen.has(h)) continue;
-      seen.add(h);
-    }
-    kept.push(item);
-  }
+  const items = Array.from({ length: end - start }, (_, i) => start + i);
+  const kept = spec.dedup
+    ? dedupByHash(
+        items.map((item) => hashTensor({ shape: split.itemShape, data: split.x.subarray(item * split.itemSize, (item + 1) * split.itemSize) })),
+      ).map((i) => items[i] as number)
+    : items;
   let x = gatherItems(split, kept).x;
   for (const t of spec.transforms) x = applyTransform(t, x, spec.seed);
 
