@@ -54,6 +54,9 @@ interface Vm {
         returns (string memory json);
     function getBlockNumber() external view returns (uint256 height);
     function getBlockTimestamp() external view returns (uint256 timestamp);
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
+    function cool(address target) external;
 
     function assertTrue(bool condition, string calldata error) external pure;
     function assertFalse(bool condition, string calldata error) external pure;
@@ -73,6 +76,12 @@ interface Vm {
     function assertApproxEqRel(uint256 left, uint256 right, uint256 maxPercentDelta, string calldata error)
         external
         pure;
+
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
 
     struct Gas {
         uint64 gasLimit;
