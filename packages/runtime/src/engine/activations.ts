@@ -38,7 +38,7 @@ function geluGrad(x: number): number {
 function map(x: Tensor, what: string, fn: (v: number) => number): Tensor {
   checkTensor(x, what);
   const out = new Float32Array(x.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = fn(x.data[i]!);
+  for (let i = 0; i < out.length; i++) out[i] = fn(x.data[i]);
   return { shape: [...x.shape], data: out };
 }
 
@@ -59,7 +59,7 @@ export function gelu(x: Tensor): Tensor {
 export function activationForward(kind: Activation, x: Float32Array): Float32Array {
   const fn = kind === "relu" ? reluScalar : kind === "sigmoid" ? sigmoidScalar : kind === "tanh" ? ftanh : geluScalar;
   const out = new Float32Array(x.length);
-  for (let i = 0; i < out.length; i++) out[i] = fn(x[i]!);
+  for (let i = 0; i < out.length; i++) out[i] = fn(x[i]);
   return out;
 }
 
@@ -68,16 +68,16 @@ export function activationBackward(kind: Activation, x: Float32Array, y: Float32
   const dx = new Float32Array(dy.length);
   switch (kind) {
     case "relu":
-      for (let i = 0; i < dx.length; i++) dx[i] = x[i]! > 0 ? dy[i]! : 0;
+      for (let i = 0; i < dx.length; i++) dx[i] = x[i] > 0 ? dy[i] : 0;
       break;
     case "sigmoid":
-      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i]! * f(y[i]! * f(1 - y[i]!)));
+      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i] * f(y[i] * f(1 - y[i])));
       break;
     case "tanh":
-      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i]! * f(1 - f(y[i]! * y[i]!)));
+      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i] * f(1 - f(y[i] * y[i])));
       break;
     case "gelu":
-      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i]! * geluGrad(x[i]!));
+      for (let i = 0; i < dx.length; i++) dx[i] = f(dy[i] * geluGrad(x[i]));
       break;
   }
   return dx;

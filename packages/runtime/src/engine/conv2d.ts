@@ -86,7 +86,7 @@ function im2col(x: Float32Array, g: Geometry, grp: number): Float32Array {
             const iy = y * g.sh - g.pt + i * g.dh;
             if (iy < 0 || iy >= g.h) continue;
             const src = plane + iy * g.w + off;
-            for (let xo = lo; xo < hi; xo++) out[o + xo] = x[src + xo * g.sw]!;
+            for (let xo = lo; xo < hi; xo++) out[o + xo] = x[src + xo * g.sw];
           }
         }
       }
@@ -120,11 +120,11 @@ export function conv2dForward(
     const out = gemmKernel(fg, cols, kk, { data: wg, rs: kk, cs: 1 }, { data: col, rs: cols, cs: 1 });
     for (let fi = 0; fi < fg; fi++) {
       const fo = grp * fg + fi;
-      const bias = b ? b.data[fo]! : 0;
+      const bias = b ? b.data[fo] : 0;
       for (let bn = 0; bn < g.n; bn++) {
         const src = fi * cols + bn * plane;
         const dst = (bn * g.fo + fo) * plane;
-        for (let p = 0; p < plane; p++) y[dst + p] = b ? f(out[src + p]! + bias) : out[src + p]!;
+        for (let p = 0; p < plane; p++) y[dst + p] = b ? f(out[src + p] + bias) : out[src + p];
       }
     }
   }
@@ -159,14 +159,14 @@ export function conv2dBackward(
         const src = (bn * g.fo + fo) * plane;
         const dst = fi * cols + bn * plane;
         for (let p = 0; p < plane; p++) {
-          const v = dy[src + p]!;
+          const v = dy[src + p];
           dyg[dst + p] = v;
           s = f(s + v);
         }
       }
       db[fo] = s;
     }
-    const col = cache.cols[grp]!;
+    const col = cache.cols[grp];
     dw.set(gemmKernel(fg, kk, cols, { data: dyg, rs: cols, cs: 1 }, { data: col, rs: 1, cs: cols }), grp * fg * kk);
     if (dx) {
       const wg = cache.w.subarray(grp * fg * kk, (grp + 1) * fg * kk);
@@ -185,7 +185,7 @@ export function conv2dBackward(
                 const iy = y * g.sh - g.pt + i * g.dh;
                 if (iy < 0 || iy >= g.h) continue;
                 const dst = pl + iy * g.w + off;
-                for (let xo = lo; xo < hi; xo++) dx[dst + xo * g.sw] = f(dx[dst + xo * g.sw]! + dcol[o + xo]!);
+                for (let xo = lo; xo < hi; xo++) dx[dst + xo * g.sw] = f(dx[dst + xo * g.sw] + dcol[o + xo]);
               }
             }
           }

@@ -14,11 +14,11 @@ function binary(a: Tensor, b: Tensor, what: string, op: (x: number, y: number) =
   const sameA = a.data.length === n && a.shape.length === shape.length;
   const sameB = b.data.length === n && b.shape.length === shape.length;
   if (sameA && sameB) {
-    for (let i = 0; i < n; i++) out[i] = op(a.data[i]!, b.data[i]!);
+    for (let i = 0; i < n; i++) out[i] = op(a.data[i], b.data[i]);
   } else {
     const ia = sameA ? undefined : broadcastIndex(a.shape, shape);
     const ib = sameB ? undefined : broadcastIndex(b.shape, shape);
-    for (let i = 0; i < n; i++) out[i] = op(a.data[ia ? ia[i]! : i]!, b.data[ib ? ib[i]! : i]!);
+    for (let i = 0; i < n; i++) out[i] = op(a.data[ia ? ia[i] : i], b.data[ib ? ib[i] : i]);
   }
   return { shape, data: out };
 }

@@ -10,7 +10,7 @@ export function canonicalizeNaN(data: Float32Array): Float32Array {
   const out = new Float32Array(data);
   const bits = new Uint32Array(out.buffer, out.byteOffset, out.length);
   for (let i = 0; i < out.length; i++) {
-    const v = out[i]!;
+    const v = out[i];
     if (Number.isNaN(v)) bits[i] = CANONICAL_NAN;
   }
   return out;
@@ -36,7 +36,7 @@ export function encodeTensor(t: Tensor): Uint8Array {
   });
   const canon = canonicalizeNaN(t.data);
   const bits = new Uint32Array(canon.buffer);
-  for (let i = 0; i < size; i++) view.setUint32(head + 4 * i, bits[i]!, true);
+  for (let i = 0; i < size; i++) view.setUint32(head + 4 * i, bits[i], true);
   return out;
 }
 

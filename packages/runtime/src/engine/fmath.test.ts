@@ -9,7 +9,7 @@ const i32 = new Int32Array(f32.buffer);
 function ulps(a: number, b: number): number {
   f32[0] = a;
   f32[1] = b;
-  return Math.abs(i32[0]! - i32[1]!);
+  return Math.abs(i32[0] - i32[1]);
 }
 const MAX_ULP = 2;
 

@@ -10,13 +10,13 @@ import type { Tensor } from "./types.js";
 function refMatmul(a: Float32Array, b: Float32Array, m: number, n: number, k: number): Float64Array {
   const c = new Float64Array(m * n);
   for (let i = 0; i < m; i++)
-    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * k + p] * b[p * n + j];
   return c;
 }
 
 function transpose2(t: Float32Array, r: number, c: number): Float32Array {
   const o = new Float32Array(r * c);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) o[j * r + i] = t[i * c + j]!;
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) o[j * r + i] = t[i * c + j];
   return o;
 }
 
@@ -57,7 +57,7 @@ describe("gemm", () => {
             data: randomData(k * n, seed + 1),
           };
           if (special) {
-            const vals = fc.sample(fc.array(specialFloats, { minLength: 4, maxLength: 4 }), { seed, numRuns: 1 })[0]!;
+            const vals = fc.sample(fc.array(specialFloats, { minLength: 4, maxLength: 4 }), { seed, numRuns: 1 })[0];
             vals.forEach((v, i) => {
               a.data[(seed + 7 * i) % a.data.length] = v;
               b.data[(seed + 11 * i) % b.data.length] = v;
@@ -111,8 +111,8 @@ describe("gemm", () => {
       const y = gemm(at, bt, c, { transA: tA, transB: tB, alpha: 2, beta: -1 });
       for (let i = 0; i < m; i++) {
         for (let j = 0; j < n; j++) {
-          const want = 2 * ref[i * n + j]! - c.data[i]!;
-          assert.ok(Math.abs(y.data[i * n + j]! - want) < 1e-4 * (1 + Math.abs(want)), `(${i},${j}) tA=${tA} tB=${tB}`);
+          const want = 2 * ref[i * n + j] - c.data[i];
+          assert.ok(Math.abs(y.data[i * n + j] - want) < 1e-4 * (1 + Math.abs(want)), `(${i},${j}) tA=${tA} tB=${tB}`);
         }
       }
     }

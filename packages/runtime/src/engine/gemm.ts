@@ -31,15 +31,15 @@ export function gemm(a: Tensor, b: Tensor, c: Tensor | undefined, opts: GemmOpti
   const y = gemmKernel(m, n, k, am, bm);
   const alpha = f(opts.alpha ?? 1);
   const beta = f(opts.beta ?? 1);
-  if (alpha !== 1) for (let i = 0; i < y.length; i++) y[i] = f(alpha * y[i]!);
+  if (alpha !== 1) for (let i = 0; i < y.length; i++) y[i] = f(alpha * y[i]);
   if (c !== undefined && beta !== 0) {
     checkTensor(c, "gemm");
     broadcastShapes(c.shape, [m, n], "gemm");
     if (c.shape.length > 2) throw new Error(`gemm: C [${c.shape}] has rank > 2`);
     const idx = c.data.length === m * n ? undefined : broadcastIndex(c.shape, [m, n]);
     for (let i = 0; i < y.length; i++) {
-      const cv = c.data[idx ? idx[i]! : i]!;
-      y[i] = f(y[i]! + (beta === 1 ? cv : f(beta * cv)));
+      const cv = c.data[idx ? idx[i] : i];
+      y[i] = f(y[i] + (beta === 1 ? cv : f(beta * cv)));
     }
   }
   return { shape: [m, n], data: y };

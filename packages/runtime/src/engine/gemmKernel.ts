@@ -23,7 +23,7 @@ export function gemmJs(m: number, n: number, k: number, a: StridedMatrix, b: Str
   let bd = b.data;
   if (b.cs !== 1 || b.rs !== n) {
     bd = new Float32Array(k * n);
-    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bd[p * n + j] = b.data[p * b.rs + j * b.cs]!;
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) bd[p * n + j] = b.data[p * b.rs + j * b.cs];
   }
   const ad = a.data;
   const f = Math.fround;
@@ -36,27 +36,27 @@ export function gemmJs(m: number, n: number, k: number, a: StridedMatrix, b: Str
     const r2 = c.subarray((i + 2) * n, (i + 3) * n);
     const r3 = c.subarray((i + 3) * n, (i + 4) * n);
     for (let p = 0; p < k; p++) {
-      const a0 = ad[i * a.rs + p * a.cs]!;
-      const a1 = ad[(i + 1) * a.rs + p * a.cs]!;
-      const a2 = ad[(i + 2) * a.rs + p * a.cs]!;
-      const a3 = ad[(i + 3) * a.rs + p * a.cs]!;
+      const a0 = ad[i * a.rs + p * a.cs];
+      const a1 = ad[(i + 1) * a.rs + p * a.cs];
+      const a2 = ad[(i + 2) * a.rs + p * a.cs];
+      const a3 = ad[(i + 3) * a.rs + p * a.cs];
       const off = p * n;
       // Float32Array stores round the (double) sum to float32: one rounding per addition.
       for (let j = 0; j < n; j++) {
-        const bv = bd[off + j]!;
-        r0[j] = r0[j]! + f(a0 * bv);
-        r1[j] = r1[j]! + f(a1 * bv);
-        r2[j] = r2[j]! + f(a2 * bv);
-        r3[j] = r3[j]! + f(a3 * bv);
+        const bv = bd[off + j];
+        r0[j] = r0[j] + f(a0 * bv);
+        r1[j] = r1[j] + f(a1 * bv);
+        r2[j] = r2[j] + f(a2 * bv);
+        r3[j] = r3[j] + f(a3 * bv);
       }
     }
   }
   for (; i < m; i++) {
     const row = c.subarray(i * n, i * n + n);
     for (let p = 0; p < k; p++) {
-      const av = ad[i * a.rs + p * a.cs]!;
+      const av = ad[i * a.rs + p * a.cs];
       const off = p * n;
-      for (let j = 0; j < n; j++) row[j] = row[j]! + f(av * bd[off + j]!);
+      for (let j = 0; j < n; j++) row[j] = row[j] + f(av * bd[off + j]);
     }
   }
   return c;

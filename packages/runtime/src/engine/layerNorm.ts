@@ -28,20 +28,20 @@ export function layerNormForward(
   for (let r = 0; r < rows; r++) {
     const o = r * d;
     let s = 0;
-    for (let j = 0; j < d; j++) s = f(s + x[o + j]!);
+    for (let j = 0; j < d; j++) s = f(s + x[o + j]);
     const mean = f(s / fd);
     let v = 0;
     for (let j = 0; j < d; j++) {
-      const c = f(x[o + j]! - mean);
+      const c = f(x[o + j] - mean);
       xhat[o + j] = c;
       v = f(v + f(c * c));
     }
     const rstd = f(1 / f(Math.sqrt(f(f(v / fd) + feps))));
     rstdAll[r] = rstd;
     for (let j = 0; j < d; j++) {
-      const h = f(xhat[o + j]! * rstd);
+      const h = f(xhat[o + j] * rstd);
       xhat[o + j] = h;
-      y[o + j] = f(f(h * gamma[j]!) + beta[j]!);
+      y[o + j] = f(f(h * gamma[j]) + beta[j]);
     }
   }
   return { y, cache: { xhat, rstd: rstdAll, d } };
@@ -68,17 +68,17 @@ export function layerNormBackward(
     let s1 = 0;
     let s2 = 0;
     for (let j = 0; j < d; j++) {
-      const gy = dy[o + j]!;
-      dgamma[j] = f(dgamma[j]! + f(gy * xhat[o + j]!));
-      dbeta[j] = f(dbeta[j]! + gy);
-      const gj = f(gy * gamma[j]!);
+      const gy = dy[o + j];
+      dgamma[j] = f(dgamma[j] + f(gy * xhat[o + j]));
+      dbeta[j] = f(dbeta[j] + gy);
+      const gj = f(gy * gamma[j]);
       g[j] = gj;
       s1 = f(s1 + gj);
-      s2 = f(s2 + f(gj * xhat[o + j]!));
+      s2 = f(s2 + f(gj * xhat[o + j]));
     }
     const m1 = f(s1 / fd);
     const m2 = f(s2 / fd);
-    for (let j = 0; j < d; j++) dx[o + j] = f(rstd[r]! * f(f(g[j]! - m1) - f(xhat[o + j]! * m2)));
+    for (let j = 0; j < d; j++) dx[o + j] = f(rstd[r] * f(f(g[j] - m1) - f(xhat[o + j] * m2)));
   }
   return { dx, dgamma, dbeta };
 }

@@ -70,7 +70,7 @@ export function forwardWithCache(spec: ModelSpec, params: Param[], x: Tensor): F
           { data: w, rs: 1, cs: l.inSize },
         );
         for (let r = 0; r < batch; r++)
-          for (let j = 0; j < l.outSize; j++) y[r * l.outSize + j] = f(y[r * l.outSize + j]! + b[j]!);
+          for (let j = 0; j < l.outSize; j++) y[r * l.outSize + j] = f(y[r * l.outSize + j] + b[j]);
         caches.push({ kind: "dense", x: cur });
         cur = y;
         break;
@@ -136,8 +136,8 @@ export function backward(fr: ForwardResult, params: Param[], dlogits: Float32Arr
   const grads = new Map<string, Float32Array>();
   let d = dlogits;
   for (let i = fr.layers.length - 1; i >= 0; i--) {
-    const l = fr.layers[i]!;
-    const c = fr.caches[i]!;
+    const l = fr.layers[i];
+    const c = fr.caches[i];
     const first = i === 0;
     if (l.kind === "dense" && c.kind === "dense") {
       const batch = c.x.length / l.inSize;
@@ -147,14 +147,14 @@ export function backward(fr: ForwardResult, params: Param[], dlogits: Float32Arr
         gemmKernel(l.outSize, l.inSize, batch, { data: d, rs: 1, cs: l.outSize }, { data: c.x, rs: l.inSize, cs: 1 }),
       );
       const db = new Float32Array(l.outSize);
-      for (let r = 0; r < batch; r++) for (let j = 0; j < l.outSize; j++) db[j] = f(db[j]! + d[r * l.outSize + j]!);
+      for (let r = 0; r < batch; r++) for (let j = 0; j < l.outSize; j++) db[j] = f(db[j] + d[r * l.outSize + j]);
       grads.set(`${l.name}.bias`, db);
       if (!first) {
-        const w = p.get(`${l.name}.weight`)!;
+        const w = need(p, `${l.name}.weight`, l.outSize * l.inSize);
         d = gemmKernel(batch, l.inSize, l.outSize, { data: d, rs: l.outSize, cs: 1 }, { data: w, rs: l.inSize, cs: 1 });
       }
     } else if (l.kind === "norm" && c.kind === "norm") {
-      const r = layerNormBackward(c.cache, p.get(`${l.name}.weight`)!, d);
+      const r = layerNormBackward(c.cache, need(p, `${l.name}.weight`, l.size), d);
       grads.set(`${l.name}.weight`, r.dgamma);
       grads.set(`${l.name}.bias`, r.dbeta);
       d = r.dx;

@@ -23,24 +23,23 @@ function refConv(
 ): Float64Array {
   const [n, c, h, wd] = x.shape as [number, number, number, number];
   const [fo, cg, kh, kw] = w.shape as [number, number, number, number];
-  const oh = Math.floor((h + p[0]! + p[2]! - d[0]! * (kh - 1) - 1) / s[0]!) + 1;
-  const ow = Math.floor((wd + p[1]! + p[3]! - d[1]! * (kw - 1) - 1) / s[1]!) + 1;
+  const oh = Math.floor((h + p[0] + p[2] - d[0] * (kh - 1) - 1) / s[0]) + 1;
+  const ow = Math.floor((wd + p[1] + p[3] - d[1] * (kw - 1) - 1) / s[1]) + 1;
   const out = new Float64Array(n * fo * oh * ow);
   const fg = fo / group;
   for (let bn = 0; bn < n; bn++)
     for (let f = 0; f < fo; f++)
       for (let y = 0; y < oh; y++)
         for (let xo = 0; xo < ow; xo++) {
-          let acc = b ? b[f]! : 0;
+          let acc = b ? b[f] : 0;
           const g = Math.floor(f / fg);
           for (let ci = 0; ci < cg; ci++)
             for (let i = 0; i < kh; i++)
               for (let j = 0; j < kw; j++) {
-                const iy = y * s[0]! - p[0]! + i * d[0]!;
-                const ix = xo * s[1]! - p[1]! + j * d[1]!;
+                const iy = y * s[0] - p[0] + i * d[0];
+                const ix = xo * s[1] - p[1] + j * d[1];
                 if (iy < 0 || iy >= h || ix < 0 || ix >= wd) continue;
-                acc +=
-                  x.data[((bn * c + g * cg + ci) * h + iy) * wd + ix]! * w.data[((f * cg + ci) * kh + i) * kw + j]!;
+                acc += x.data[((bn * c + g * cg + ci) * h + iy) * wd + ix] * w.data[((f * cg + ci) * kh + i) * kw + j];
               }
           out[((bn * fo + f) * oh + y) * ow + xo] = acc;
         }
@@ -88,7 +87,7 @@ describe("conv2d", () => {
           const ref = refConv(x, wt, b.data, opts.stride, opts.pads, opts.dilations, group);
           assert.equal(r.js.data.length, ref.length);
           ref.forEach((v, i) => {
-            assert.ok(Math.abs(r.js.data[i]! - v) < 1e-4, `conv2d element ${i}: ${r.js.data[i]} vs ${v}`);
+            assert.ok(Math.abs(r.js.data[i] - v) < 1e-4, `conv2d element ${i}: ${r.js.data[i]} vs ${v}`);
           });
         },
       ),
@@ -130,10 +129,10 @@ describe("pooling", () => {
     };
     const r = onBothBackends(() => [maxPool2d(x, o), avgPool2d(x, o)]);
     r.js.forEach((t, i) => {
-      assertSameBits(t.data, r.wasm[i]!.data, "pool");
+      assertSameBits(t.data, r.wasm[i].data, "pool");
     });
-    assert.ok(r.js[0]!.data.some((v) => Number.isNaN(v)));
-    assert.ok(r.js[0]!.data.includes(Number.POSITIVE_INFINITY));
+    assert.ok(r.js[0].data.some((v) => Number.isNaN(v)));
+    assert.ok(r.js[0].data.includes(Number.POSITIVE_INFINITY));
   });
 });
 
@@ -161,18 +160,18 @@ describe("activations and softmax", () => {
   it("are close to the float64 definitions and identical on both backends", () => {
     const r = onBothBackends(() => [relu(x), sigmoid(x), tanh(x), gelu(x)]);
     r.js.forEach((t, i) => {
-      assertSameBits(t.data, r.wasm[i]!.data, "activation");
+      assertSameBits(t.data, r.wasm[i].data, "activation");
     });
     const [rl, sg, th, ge] = r.js as [Tensor, Tensor, Tensor, Tensor];
     data.forEach((v, i) => {
       if (!Number.isFinite(v)) return;
       assert.equal(rl.data[i], Math.max(v, 0));
-      assert.ok(Math.abs(sg.data[i]! - 1 / (1 + Math.exp(-v))) < 1e-6);
-      assert.ok(Math.abs(th.data[i]! - Math.tanh(v)) < 1e-6);
+      assert.ok(Math.abs(sg.data[i] - 1 / (1 + Math.exp(-v))) < 1e-6);
+      assert.ok(Math.abs(th.data[i] - Math.tanh(v)) < 1e-6);
       const g = 0.5 * v * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (v + 0.044715 * v ** 3)));
-      assert.ok(Math.abs(ge.data[i]! - g) < 1e-5 * (1 + Math.abs(g)), `gelu(${v}) = ${ge.data[i]} vs ${g}`);
+      assert.ok(Math.abs(ge.data[i] - g) < 1e-5 * (1 + Math.abs(g)), `gelu(${v}) = ${ge.data[i]} vs ${g}`);
     });
-    assert.ok(Number.isNaN(rl.data[14]!) && Number.isNaN(sg.data[14]!));
+    assert.ok(Number.isNaN(rl.data[14]) && Number.isNaN(sg.data[14]));
     assert.equal(sg.data[15], 1);
     assert.equal(sg.data[16], 0);
   });
@@ -187,11 +186,11 @@ describe("activations and softmax", () => {
         const pos = [Math.floor(e / 12), Math.floor(e / 4) % 3, e % 4];
         if (pos[ax] !== 0) continue;
         let s = 0;
-        for (let j = 0; j < t.shape[ax]!; j++) s += y.data[e + j * strides[ax]!]!;
+        for (let j = 0; j < t.shape[ax]; j++) s += y.data[e + j * strides[ax]];
         assert.ok(Math.abs(s - 1) < 1e-6);
       }
       y.data.forEach((v, i) => {
-        assert.ok(Math.abs(v - shifted.data[i]!) < 1e-5);
+        assert.ok(Math.abs(v - shifted.data[i]) < 1e-5);
       });
     }
   });
@@ -205,8 +204,8 @@ describe("activations and softmax", () => {
     const l1 = 50 + Math.log(2 * Math.exp(-50) + 1);
     assert.ok(Math.abs(loss - (l0 + l1) / 2) < 1e-5);
     const p = softmax(logits, 1).data;
-    assert.ok(Math.abs(grad[2]! - (p[2]! - 1) / 2) < 1e-7);
-    assert.ok(Math.abs(grad[3]! - (p[3]! - 1) / 2) < 1e-7);
+    assert.ok(Math.abs(grad[2] - (p[2] - 1) / 2) < 1e-7);
+    assert.ok(Math.abs(grad[3] - (p[3] - 1) / 2) < 1e-7);
     assert.throws(() => softmaxCrossEntropy(logits, Int32Array.from([3, 0])));
   });
 });
@@ -223,8 +222,8 @@ describe("layerNorm", () => {
       const mean = v.reduce((a, b) => a + b) / 5;
       const vr = v.reduce((a, b) => a + (b - mean) ** 2, 0) / 5;
       v.forEach((xv, j) => {
-        const want = ((xv - mean) / Math.sqrt(vr + 1e-5)) * gamma.data[j]! + beta.data[j]!;
-        assert.ok(Math.abs(r.js.data[row * 5 + j]! - want) < 1e-5);
+        const want = ((xv - mean) / Math.sqrt(vr + 1e-5)) * gamma.data[j] + beta.data[j];
+        assert.ok(Math.abs(r.js.data[row * 5 + j] - want) < 1e-5);
       });
     }
   });

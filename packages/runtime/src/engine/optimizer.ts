@@ -38,11 +38,11 @@ export function applyUpdate(
   if (opt.kind === "sgd") {
     const lr = f(opt.lr);
     const mu = f(opt.momentum);
-    const v = moments[0]!;
+    const v = moments[0];
     for (let i = 0; i < n; i++) {
-      const vi = f(f(mu * v[i]!) + grad[i]!);
+      const vi = f(f(mu * v[i]) + grad[i]);
       v[i] = vi;
-      param[i] = f(param[i]! - f(lr * vi));
+      param[i] = f(param[i] - f(lr * vi));
     }
     return;
   }
@@ -55,16 +55,16 @@ export function applyUpdate(
   const t = step + 1;
   const bc1 = f(1 - powi(b1, t));
   const bc2 = f(1 - powi(b2, t));
-  const m = moments[0]!;
-  const v = moments[1]!;
+  const m = moments[0];
+  const v = moments[1];
   for (let i = 0; i < n; i++) {
-    const g = grad[i]!;
-    const mi = f(f(b1 * m[i]!) + f(c1 * g));
-    const vi = f(f(b2 * v[i]!) + f(c2 * f(g * g)));
+    const g = grad[i];
+    const mi = f(f(b1 * m[i]) + f(c1 * g));
+    const vi = f(f(b2 * v[i]) + f(c2 * f(g * g)));
     m[i] = mi;
     v[i] = vi;
     const mhat = f(mi / bc1);
     const vhat = f(vi / bc2);
-    param[i] = f(param[i]! - f(f(lr * mhat) / f(f(Math.sqrt(vhat)) + eps)));
+    param[i] = f(param[i] - f(f(lr * mhat) / f(f(Math.sqrt(vhat)) + eps)));
   }
 }

@@ -52,7 +52,7 @@ export function maxPool2dForward(x: Tensor, o: PoolOptions): { y: Tensor; argmax
           for (let j = 0; j < o.kernel[1]; j++) {
             const ix = ox * o.stride[1] - o.pads[1] + j;
             if (ix < 0 || ix >= g.w) continue;
-            const v = x.data[base + iy * g.w + ix]!;
+            const v = x.data[base + iy * g.w + ix];
             if (arg < 0 || v > best || (Number.isNaN(v) && !Number.isNaN(best))) {
               best = v;
               arg = base + iy * g.w + ix;
@@ -71,8 +71,8 @@ export function maxPool2dForward(x: Tensor, o: PoolOptions): { y: Tensor; argmax
 export function maxPool2dBackward(argmax: Int32Array, dy: Float32Array, inputSize: number): Float32Array {
   const dx = new Float32Array(inputSize);
   for (let i = 0; i < dy.length; i++) {
-    const a = argmax[i]!;
-    if (a >= 0) dx[a] = f(dx[a]! + dy[i]!);
+    const a = argmax[i];
+    if (a >= 0) dx[a] = f(dx[a] + dy[i]);
   }
   return dx;
 }
@@ -116,13 +116,13 @@ function avgPoolCore(x: Tensor, o: PoolOptions, what: string, dy?: Float32Array)
         const inside = Math.max(0, yb - ya) * Math.max(0, xb - xa);
         const count = o.countIncludePad ? (yPadEnd - y0) * (xPadEnd - x0) : inside;
         if (dy) {
-          const share = f(dy[idx]! / count);
+          const share = f(dy[idx] / count);
           for (let iy = ya; iy < yb; iy++) {
-            for (let ix = xa; ix < xb; ix++) out[base + iy * g.w + ix] = f(out[base + iy * g.w + ix]! + share);
+            for (let ix = xa; ix < xb; ix++) out[base + iy * g.w + ix] = f(out[base + iy * g.w + ix] + share);
           }
         } else {
           let s = 0;
-          for (let iy = ya; iy < yb; iy++) for (let ix = xa; ix < xb; ix++) s = f(s + xd[base + iy * g.w + ix]!);
+          for (let iy = ya; iy < yb; iy++) for (let ix = xa; ix < xb; ix++) s = f(s + xd[base + iy * g.w + ix]);
           out[idx] = f(s / count);
         }
       }

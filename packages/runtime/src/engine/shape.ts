@@ -8,20 +8,20 @@ export function transpose(x: Tensor, perm: number[]): Tensor {
   const r = x.shape.length;
   if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i))
     throw new Error(`transpose: invalid perm [${perm}] for rank ${r}`);
-  const shape = perm.map((p) => x.shape[p]!);
+  const shape = perm.map((p) => x.shape[p]);
   const src = stridesOf(x.shape);
-  const eff = perm.map((p) => src[p]!);
+  const eff = perm.map((p) => src[p]);
   const n = x.data.length;
   const out = new Float32Array(n);
   const pos = new Array<number>(r).fill(0);
   let cur = 0;
   for (let e = 0; e < n; e++) {
-    out[e] = x.data[cur]!;
+    out[e] = x.data[cur];
     for (let ax = r - 1; ax >= 0; ax--) {
-      pos[ax]!++;
-      cur += eff[ax]!;
-      if (pos[ax]! < shape[ax]!) break;
-      cur -= eff[ax]! * pos[ax]!;
+      pos[ax]++;
+      cur += eff[ax];
+      if (pos[ax] < shape[ax]) break;
+      cur -= eff[ax] * pos[ax];
       pos[ax] = 0;
     }
   }
@@ -45,7 +45,7 @@ export function reshape(x: Tensor, shape: number[]): Tensor {
 /** Concatenate along `axis` (negative counts from the end). */
 export function concat(xs: Tensor[], axis: number): Tensor {
   if (xs.length === 0) throw new Error("concat: no inputs");
-  const first = xs[0]!;
+  const first = xs[0];
   const r = first.shape.length;
   const ax = axis < 0 ? axis + r : axis;
   if (ax < 0 || ax >= r) throw new Error(`concat: axis ${axis} out of range for rank ${r}`);
@@ -56,12 +56,12 @@ export function concat(xs: Tensor[], axis: number): Tensor {
   }
   const outer = sizeOf(first.shape.slice(0, ax));
   const inner = sizeOf(first.shape.slice(ax + 1));
-  const total = xs.reduce((s, t) => s + t.shape[ax]!, 0);
+  const total = xs.reduce((s, t) => s + t.shape[ax], 0);
   const out = new Float32Array(outer * total * inner);
   let off = 0;
   for (let o = 0; o < outer; o++) {
     for (const t of xs) {
-      const len = t.shape[ax]! * inner;
+      const len = t.shape[ax] * inner;
       out.set(t.data.subarray(o * len, (o + 1) * len), off);
       off += len;
     }

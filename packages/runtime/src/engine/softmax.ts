@@ -14,7 +14,7 @@ export function softmax(x: Tensor, axis: number): Tensor {
   const ax = axis < 0 ? axis + r : axis;
   if (ax < 0 || ax >= r) throw new Error(`softmax: axis ${axis} out of range for rank ${r}`);
   const outer = sizeOf(x.shape.slice(0, ax));
-  const len = x.shape[ax]!;
+  const len = x.shape[ax];
   const inner = sizeOf(x.shape.slice(ax + 1));
   const out = new Float32Array(x.data.length);
   for (let o = 0; o < outer; o++) {
@@ -22,17 +22,17 @@ export function softmax(x: Tensor, axis: number): Tensor {
       const base = o * len * inner + i;
       let m = Number.NEGATIVE_INFINITY;
       for (let j = 0; j < len; j++) {
-        const v = x.data[base + j * inner]!;
+        const v = x.data[base + j * inner];
         if (v > m || Number.isNaN(v)) m = v;
         if (Number.isNaN(m)) break;
       }
       let s = 0;
       for (let j = 0; j < len; j++) {
-        const e = fexp(f(x.data[base + j * inner]! - m));
+        const e = fexp(f(x.data[base + j * inner] - m));
         out[base + j * inner] = e;
         s = f(s + e);
       }
-      for (let j = 0; j < len; j++) out[base + j * inner] = f(out[base + j * inner]! / s);
+      for (let j = 0; j < len; j++) out[base + j * inner] = f(out[base + j * inner] / s);
     }
   }
   return { shape: [...x.shape], data: out };
@@ -53,22 +53,22 @@ export function softmaxCrossEntropy(logits: Tensor, labels: Int32Array): { loss:
   const fb = f(batch);
   let total = 0;
   for (let b = 0; b < batch; b++) {
-    const label = labels[b]!;
+    const label = labels[b];
     if (!(label >= 0 && label < classes))
       throw new Error(`softmaxCrossEntropy: label ${label} out of range [0, ${classes})`);
     const row = logits.data.subarray(b * classes, (b + 1) * classes);
     let m = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < classes; j++) if (row[j]! > m || Number.isNaN(row[j]!)) m = row[j]!;
+    for (let j = 0; j < classes; j++) if (row[j] > m || Number.isNaN(row[j])) m = row[j];
     let s = 0;
     for (let j = 0; j < classes; j++) {
-      const e = fexp(f(row[j]! - m));
+      const e = fexp(f(row[j] - m));
       grad[b * classes + j] = e;
       s = f(s + e);
     }
     const lse = f(m + flog(s));
-    total = f(total + f(lse - row[label]!));
+    total = f(total + f(lse - row[label]));
     for (let j = 0; j < classes; j++) {
-      const p = f(grad[b * classes + j]! / s);
+      const p = f(grad[b * classes + j] / s);
       grad[b * classes + j] = f(f(j === label ? p - 1 : p) / fb);
     }
   }

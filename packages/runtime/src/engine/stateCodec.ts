@@ -31,7 +31,7 @@ export function encodeTrainState(state: TrainState): Uint8Array {
   head(20 + 16, (v) => {
     v.setBigUint64(0, BigInt(state.step), true);
     v.setBigUint64(8, BigInt(state.cursor), true);
-    for (let i = 0; i < 4; i++) v.setUint32(16 + 4 * i, state.prng[i]!, true);
+    for (let i = 0; i < 4; i++) v.setUint32(16 + 4 * i, state.prng[i], true);
     v.setUint32(32, state.params.length, true);
   });
   if (state.moments.length !== state.params.length)
@@ -39,14 +39,14 @@ export function encodeTrainState(state: TrainState): Uint8Array {
   state.params.forEach((p, i) => {
     str(p.name);
     parts.push(encodeTensor(p.tensor));
-    const ms = state.moments[i]!;
+    const ms = state.moments[i];
     head(1, (v) => v.setUint8(0, ms.length));
     for (const m of ms) {
       if (m.length !== p.tensor.data.length)
         throw new Error(`encodeTrainState: moment of ${p.name} has ${m.length} elements`);
       const c = canonicalizeNaN(m);
       head(4 * c.length, (v) => {
-        for (let j = 0; j < c.length; j++) v.setFloat32(4 * j, c[j]!, true);
+        for (let j = 0; j < c.length; j++) v.setFloat32(4 * j, c[j], true);
       });
     }
   });

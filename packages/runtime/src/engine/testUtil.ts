@@ -12,7 +12,7 @@ export function assertSameBits(a: Float32Array, b: Float32Array, what = "arrays"
   for (let i = 0; i < x.length; i++) {
     if (x[i] !== y[i])
       assert.fail(
-        `${what}: element ${i} differs: 0x${x[i]!.toString(16)} (${a[i]}) vs 0x${y[i]!.toString(16)} (${b[i]})`,
+        `${what}: element ${i} differs: 0x${x[i].toString(16)} (${a[i]}) vs 0x${y[i].toString(16)} (${b[i]})`,
       );
   }
 }

@@ -54,7 +54,7 @@ function dataset(
   const labels = new Int32Array(batch);
   for (let b = 0; b < batch; b++) {
     const s = [0, 0, 0];
-    for (let j = 0; j < features; j++) s[j % 3]! += data[b * features + j]!;
+    for (let j = 0; j < features; j++) s[j % 3] += data[b * features + j];
     labels[b] = s.indexOf(Math.max(...s));
   }
   return { x: { shape: [batch, features], data }, labels };
@@ -70,7 +70,7 @@ describe("training", () => {
       const st = createTrainState(mlp, opt, 7);
       const losses = Array.from({ length: 40 }, () => trainStep(mlp, opt, st, x, labels));
       assert.equal(st.step, 40);
-      assert.ok(losses[39]! < losses[0]! * 0.5, `${opt.kind}: loss ${losses[0]} -> ${losses[39]}`);
+      assert.ok(losses[39] < losses[0] * 0.5, `${opt.kind}: loss ${losses[0]} -> ${losses[39]}`);
     }
   });
 
@@ -98,8 +98,8 @@ describe("training", () => {
     x.data[6] = Number.POSITIVE_INFINITY;
     const r = onBothBackends(() => forward(mlp, initParams(mlp, 1), x));
     assertSameBits(r.js.data, r.wasm.data, "logits");
-    assert.ok(Number.isNaN(r.js.data[0]!));
-    assert.ok(Number.isFinite(r.js.data[3]!), "other rows are unaffected");
+    assert.ok(Number.isNaN(r.js.data[0]));
+    assert.ok(Number.isFinite(r.js.data[3]), "other rows are unaffected");
     void labels;
   });
 
@@ -118,11 +118,11 @@ describe("training", () => {
         "dense1.bias",
       ],
     );
-    assert.deepEqual(a[4]!.tensor.shape, [9, 5 * 2 * 2]);
-    assertSameBits(a[0]!.tensor.data, initParams(cnn, 9)[0]!.tensor.data);
-    assert.notDeepEqual(a[0]!.tensor.data, initParams(cnn, 10)[0]!.tensor.data);
+    assert.deepEqual(a[4].tensor.shape, [9, 5 * 2 * 2]);
+    assertSameBits(a[0].tensor.data, initParams(cnn, 9)[0].tensor.data);
+    assert.notDeepEqual(a[0].tensor.data, initParams(cnn, 10)[0].tensor.data);
     const limit = Math.sqrt(6 / 9);
-    assert.ok(a[0]!.tensor.data.every((v) => Math.abs(v) <= limit));
+    assert.ok(a[0].tensor.data.every((v) => Math.abs(v) <= limit));
   });
 
   it("encode/decode round-trips and resuming from a checkpoint reproduces the uninterrupted run", () => {

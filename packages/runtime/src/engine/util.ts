@@ -26,7 +26,7 @@ export function stridesOf(shape: readonly number[]): number[] {
   let acc = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     s[i] = acc;
-    acc *= shape[i]!;
+    acc *= shape[i];
   }
   return s;
 }
@@ -54,17 +54,17 @@ export function broadcastIndex(shape: readonly number[], out: readonly number[])
   const eff = new Array<number>(r).fill(0);
   for (let i = 0; i < r; i++) {
     const j = i - (r - shape.length);
-    if (j >= 0 && shape[j] !== 1) eff[i] = src[j]!;
+    if (j >= 0 && shape[j] !== 1) eff[i] = src[j];
   }
   const pos = new Array<number>(r).fill(0);
   let cur = 0;
   for (let e = 0; e < n; e++) {
     idx[e] = cur;
     for (let ax = r - 1; ax >= 0; ax--) {
-      pos[ax]!++;
-      cur += eff[ax]!;
-      if (pos[ax]! < out[ax]!) break;
-      cur -= eff[ax]! * pos[ax]!;
+      pos[ax]++;
+      cur += eff[ax];
+      if (pos[ax] < out[ax]) break;
+      cur -= eff[ax] * pos[ax];
       pos[ax] = 0;
     }
   }
