@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { register as globalRegistry } from "prom-client";
+import { createMetrics } from "./createMetrics.js";
+
+test("each node gets its own registry with the node metrics and process metrics", async () => {
+  const a = createMetrics({ defaultLabels: { node: "a" } });
+  const b = createMetrics({ defaultLabels: { node: "b" }, processMetrics: false });
+  a.unitsComputed.inc({ kind: "train", role: "miner" }, 32);
+  a.txFailed.inc({ method: "commit", reason: "reverted" });
+  a.chainHeadLag.set(3);
+  a.workloadSeconds.observe({ kind: "infer" }, 0.2);
+  b.unitsComputed.inc({ kind: "infer", role: "auditor" });
+
+  const textA = await a.registry.metrics();
+  assert.match(textA, /^mai_units_computed_total\{kind="train",role="miner",node="a"\} 32$/m);
+  assert.match(textA, /^mai_tx_failed_total\{method="commit",reason="reverted",node="a"\} 1$/m);
+  assert.match(textA, /^mai_chain_head_lag_blocks\{node="a"\} 3$/m);
+  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.25",node="a",kind="infer"\} 1$/m);
+  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.1",node="a",kind="infer"\} 0$/m);
+  assert.match(textA, /^mai_process_resident_memory_bytes\{node="a"\} \d+/m);
+  for (const name of ["audits_total", "disputes_total", "tx_sent_total", "blob_store_bytes"]) {
+    assert.match(textA, new RegExp(`^# TYPE mai_${name} `, "m"));
+  }
+
+  const textB = await b.registry.metrics();
+  assert.match(textB, /^mai_units_computed_total\{kind="infer",role="auditor",node="b"\} 1$/m);
+  assert.doesNotMatch(textB, /kind="train"/);
+  assert.doesNotMatch(textB, /process_resident_memory_bytes/);
+  assert.equal((await globalRegistry.metrics()).trim(), "", "nothing leaks into prom-client's global registry");
+});
