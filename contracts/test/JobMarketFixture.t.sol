@@ -164,6 +164,52 @@ abstract contract MarketFixture is Base {
         (, audited,,) = jm.auditDraw(ref);
     }
 
+    // ---------------------------------------------------------------- audits and disputes
+
+    /// @dev A miner (not the primary) that may take the audit seat now, waiting window by window.
+    function _seatCandidate(BatchRef ref) internal returns (address) {
+        for (uint256 w; w < 16; ++w) {
+            for (uint256 i; i < miners.length; ++i) {
+                if (jm.seatEligibility(ref, miners[i])) return miners[i];
+            }
+            vm.warp(block.timestamp + 30);
+        }
+        revert("no seat candidate");
+    }
+
+    /// @dev A miner that may join the committee now (widening within the commit phase if needed).
+    function _committeeCandidate(BatchRef ref) internal returns (address) {
+        for (uint256 w; w < 5; ++w) {
+            for (uint256 i; i < miners.length; ++i) {
+                if (jm.committeeEligibility(ref, miners[i])) return miners[i];
+            }
+            vm.warp(block.timestamp + 7);
+        }
+        revert("no committee candidate");
+    }
+
+    function _unitCommitment(BatchRef ref, address who, bytes32 unitRoot) internal view returns (bytes32) {
+        return MarketMath.commitment(ref.jobId(), ref.index(), jm.getBatch(ref).attempt, unitRoot, _salt(ref), who);
+    }
+
+    /// @dev Seats an auditor and has it commit `unitRoot`.
+    function _audit(BatchRef ref, bytes32 unitRoot) internal returns (address auditor) {
+        auditor = _seatCandidate(ref);
+        vm.prank(auditor);
+        jm.claimAuditSeat(ref);
+        bytes32 auditCommitment = _unitCommitment(ref, auditor, unitRoot);
+        vm.prank(auditor);
+        jm.commitAudit(ref, auditCommitment);
+    }
+
+    function _auditUnit(BatchRef ref) internal view returns (uint256 unit) {
+        (,,, unit,,,) = jm.getAudit(ref);
+    }
+
+    function _noProof() internal pure returns (bytes32[] memory) {
+        return new bytes32[](0);
+    }
+
     // ---------------------------------------------------------------- Merkle (mirror of merkle.ts)
 
     function _leaf(uint256 i, bytes32 v) internal pure returns (bytes32) {

@@ -284,13 +284,22 @@ contract JobMarketAudits is JobMarketModule {
     /// @dev See `IJobMarket`.
     function seatEligibility(BatchRef ref, address node) external view returns (bool) {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
-        if (b.state != BatchState.AuditSeated) return false;
+        uint256 seatStart;
+        if (b.state == BatchState.Committed && b.flags & BatchFlags.DRAWN == 0) {
+            // Not stored yet: a normal audited draw would open window 0 now; a forced one seats only later.
+            (bool ready, bool audited, bool forced,) = _evaluateDraw(ref, b);
+            if (!ready || !audited || forced) return false;
+            seatStart = block.timestamp;
+        } else if (b.state == BatchState.AuditSeated) {
+            seatStart = _audits[_attemptKey(ref, b.attempt)].seatStart;
+        } else {
+            return false;
+        }
         uint256 sb = MarketMath.rollingSeedBlock(b.anchorBlock, block.number);
         if (sb == 0) return false;
         (bytes32 seed, bool ok) = _randomness.seedAt(sb);
         if (!ok) return false;
-        Audit storage a = _audits[_attemptKey(ref, b.attempt)];
-        return _seatEligible(ref, _jobs[ref.jobId()], b, a, seed, node, _config.marketParams());
+        return _seatEligible(ref, _jobs[ref.jobId()], b, seatStart, seed, node, _config.marketParams());
     }
 
 

@@ -492,7 +492,7 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         address primaryOwner = _registry.ownerOf(b.node);
         address owner = _registry.ownerOf(node);
         if (owner == primaryOwner) revert SameOwner(node, owner);
-        if (!_seatEligible(ref, job, b, a, seed, node, mp)) revert NotEligible(ref, node);
+        if (!_seatEligible(ref, job, b, a.seatStart, seed, node, mp)) revert NotEligible(ref, node);
     }
 
     /// @dev Seat window j (counted from `seatStart`) admits nodes whose score under keccak(seed, j) is below
@@ -501,7 +501,7 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         BatchRef ref,
         Job storage job,
         Batch storage b,
-        Audit storage a,
+        uint256 seatStart,
         bytes32 seed,
         address node,
         IProtocolConfig.MarketParams memory mp
@@ -510,7 +510,7 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         INodeRegistry.NodeView memory nv = _registry.getNode(node);
         if (nv.owner == _registry.ownerOf(b.node)) return false;
         if (nv.deviceClass < job.minDeviceClass) return false;
-        uint256 window = mp.auditWindow == 0 ? 0 : (block.timestamp - a.seatStart) / mp.auditWindow;
+        uint256 window = mp.auditWindow == 0 ? 0 : (block.timestamp - seatStart) / mp.auditWindow;
         (uint256 p,) = Sortition.threshold(
             mp.sortitionK, _registry.assignmentWeight(node), _registry.activeWeight(job.minDeviceClass), 0, 0
         );
