@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Builds build/kernels.wasm from assembly/*.ts with AssemblyScript when it is missing or stale.
+// Builds build/kernels.wasm from assembly/*.ts with AssemblyScript when it is missing or stale
+// (--force: always; --check: only report, exit 2 if stale).
 // Staleness is decided by build/kernels.wasm.sha256, the sha256 of the inputs (sources,
 // asconfig.json, compiler version); the engine's loader runs this script lazily, so no install
 // hook is needed. Output is written to a temporary file and renamed, so concurrent builds are safe.
@@ -13,7 +14,7 @@ const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const out = path.join(pkg, "build", "kernels.wasm");
 const stamp = `${out}.sha256`;
 
-export function inputsHash() {
+function inputsHash() {
   const h = createHash("sha256");
   const require = createRequire(import.meta.url);
   h.update(`asc ${require("assemblyscript/package.json").version}\n`);
@@ -28,10 +29,15 @@ export function inputsHash() {
 
 const want = inputsHash();
 const force = process.argv.includes("--force");
-if (!force && existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want) process.exit(0);
+const upToDate = existsSync(out) && existsSync(stamp) && readFileSync(stamp, "utf8").trim() === want;
+// --check: exit 0 when up to date, 2 when a build is needed; never builds.
+if (process.argv.includes("--check")) process.exit(upToDate ? 0 : 2);
+if (!force && upToDate) process.exit(0);
 
 mkdirSync(path.dirname(out), { recursive: true });
 const tmp = `${out}.${process.pid}.tmp`;
+// asc resolves the entry and asconfig paths against the working directory.
+process.chdir(pkg);
 const asc = (await import("assemblyscript/asc")).default;
 const { error, stderr } = await asc.main(
   ["assembly/kernels.ts", "--config", "asconfig.json", "--outFile", path.relative(pkg, tmp)],
@@ -44,4 +50,4 @@ if (error) {
 renameSync(tmp, out);
 writeFileSync(`${stamp}.${process.pid}.tmp`, `${want}\n`);
 renameSync(`${stamp}.${process.pid}.tmp`, stamp);
-console.error(`buildWasm: wrote ${path.relative(process.cwd(), out)}`);
+console.error(`buildWasm: wrote ${out}`);

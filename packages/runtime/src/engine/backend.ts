@@ -45,6 +45,7 @@ export function loadWasmKernels(): WasmKernels {
   try {
     // The build script is a no-op when the stamp matches, and cheap to ask.
     execFileSync(process.execPath, [buildScript], {
+      cwd: pkgDir,
       stdio: ["ignore", "ignore", "pipe"],
     });
     if (!existsSync(wasmPath)) throw new Error(`missing ${wasmPath}`);
