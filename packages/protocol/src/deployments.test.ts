@@ -33,6 +33,8 @@ const file: DeploymentFile = {
     rewardEngine: addr(5),
     randomness: addr(6),
     jobMarket: addr(7),
+    jobMarketAudits: addr(8),
+    jobMarketDisputes: addr(9),
   },
   parameters: { registry: { repStart: 2000 }, market: { sortitionK: 3 }, reward: { e0: "1000000000000000000000" } },
 };

@@ -38,6 +38,8 @@ export const deploymentSchema = z.object({
     rewardEngine: address,
     randomness: address,
     jobMarket: address,
+    jobMarketAudits: address,
+    jobMarketDisputes: address,
   }),
   /** ProtocolConfig's three parameter groups as read right after deployment. */
   parameters: z.object({ registry: params, market: params, reward: params }),

@@ -76,12 +76,12 @@ export const jobMarketAbi = [
     "name": "abandon",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       },
       {
-        "name": "reason",
+        "name": "",
         "type": "bytes32",
         "internalType": "bytes32"
       }
@@ -485,7 +485,7 @@ export const jobMarketAbi = [
     "name": "expire",
     "inputs": [
       {
-        "name": "ref",
+        "name": "",
         "type": "uint256",
         "internalType": "BatchRef"
       }

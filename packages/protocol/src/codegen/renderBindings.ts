@@ -8,6 +8,8 @@ export const DEPLOYABLES = [
   "NodeRegistry",
   "RewardEngine",
   "JobMarket",
+  "JobMarketAudits",
+  "JobMarketDisputes",
   "BlockhashRandomness",
   "TimelockController",
 ] as const;
