@@ -134,6 +134,7 @@ contract NodeRegistry is INodeRegistry {
         emit MetadataUpdated(node, capacityCUps, metadataURI);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @inheritdoc INodeRegistry
     function requestUnbond(address node, uint256 amount) external {
         Node storage n = _nodes[node];
@@ -192,6 +193,7 @@ contract NodeRegistry is INodeRegistry {
 
     // ---------------------------------------------------------------- market hooks
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @inheritdoc INodeRegistry
     function lockCollateral(address node, uint256 amount) external onlyMarket {
         Node storage n = _nodes[node];
@@ -206,6 +208,7 @@ contract NodeRegistry is INodeRegistry {
         emit CollateralLocked(node, amount, locked);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @inheritdoc INodeRegistry
     function unlockCollateral(address node, uint256 amount) external onlyMarket {
         Node storage n = _nodes[node];
@@ -219,6 +222,7 @@ contract NodeRegistry is INodeRegistry {
         emit CollateralUnlocked(node, amount, locked);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @inheritdoc INodeRegistry
     function slash(address node, uint256 amount) external onlyMarket returns (uint256 taken) {
         Node storage n = _nodes[node];
@@ -392,6 +396,7 @@ contract NodeRegistry is INodeRegistry {
         if (n.weight != 0) _setWeight(node, n, newRep == 0 ? 1 : newRep);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @dev Lowers reputation; jails (weight 0) once it falls below `repJail`.
     function _lowerReputation(address node, Node storage n, uint256 newRep) private {
         if (newRep != n.reputation) _setReputation(node, n, newRep);
@@ -405,6 +410,7 @@ contract NodeRegistry is INodeRegistry {
         _syncWeight(node, n, p);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     function _setReputation(address node, Node storage n, uint256 newRep) private {
         uint16 old = n.reputation;
         // Reputation library outputs and repJail are <= 10000.
@@ -422,6 +428,7 @@ contract NodeRegistry is INodeRegistry {
         _setWeight(node, n, w);
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     function _setWeight(address node, Node storage n, uint256 newWeight) private {
         uint256 old = n.weight;
         if (old == newWeight) return;

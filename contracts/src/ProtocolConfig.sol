@@ -305,6 +305,7 @@ contract ProtocolConfig is IProtocolConfig {
     }
 
     /// @dev Called only after `_bounds` accepted the value; every bound fits its field, so the casts are exact.
+    // forge-lint: disable-next-item(unsafe-typecast)
     function _write(bytes32 key, uint256 v) private {
         if (key == ConfigKeys.MIN_STAKE_CPU) _registry.minStakeCPU = uint96(v);
         else if (key == ConfigKeys.MIN_STAKE_EDGE) _registry.minStakeEdge = uint96(v);

@@ -115,6 +115,7 @@ contract RewardEngine is IRewardEngine {
         _settle();
     }
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @inheritdoc IRewardEngine
     function claimRewards(address node, uint256[] calldata epochs) external returns (uint256 paid) {
         address owner = _registry.ownerOf(node);
@@ -211,6 +212,7 @@ contract RewardEngine is IRewardEngine {
 
     // ---------------------------------------------------------------- internal
 
+    // forge-lint: disable-next-item(unsafe-typecast)
     /// @dev Settles the open epoch if the clock moved past it; returns the (new) open epoch.
     function _settle() private returns (uint256 current) {
         current = currentEpoch();
