@@ -4,8 +4,8 @@
  * field have already run it.
  */
 export const migrations: readonly string[] = [
-	// 1: cursors, recent block hashes and delivered logs for chain sync; the tx journal; batch work state.
-	`
+  // 1: cursors, recent block hashes and delivered logs for chain sync; the tx journal; batch work state.
+  `
   CREATE TABLE kv (
     key        TEXT PRIMARY KEY,
     value      TEXT NOT NULL,
