@@ -6,7 +6,9 @@
  * forces the initial choice; setBackend() switches at run time (tests compare the two).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Backend } from "./types.js";
@@ -34,6 +36,32 @@ const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", 
 const wasmPath = path.join(pkgDir, "build", "kernels.wasm");
 const buildScript = path.join(pkgDir, "scripts", "buildWasm.mjs");
 
+/**
+ * True when build/kernels.wasm.sha256 matches the build inputs, hashed exactly as
+ * scripts/buildWasm.mjs does (saves spawning the script in every process). If the two ever
+ * disagree the script is spawned and decides, so the worst case is only slower.
+ */
+function isBuildCurrent(): boolean {
+  const stamp = `${wasmPath}.sha256`;
+  if (!existsSync(wasmPath) || !existsSync(stamp)) return false;
+  try {
+    const require = createRequire(buildScript);
+    const h = createHash("sha256");
+    h.update(`asc ${(require("assemblyscript/package.json") as { version: string }).version}\n`);
+    h.update(readFileSync(path.join(pkgDir, "asconfig.json")));
+    const dir = path.join(pkgDir, "assembly");
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith(".ts"))
+      .sort()) {
+      h.update(`\n${name}\n`);
+      h.update(readFileSync(path.join(dir, name)));
+    }
+    return readFileSync(stamp, "utf8").trim() === h.digest("hex");
+  } catch {
+    return false;
+  }
+}
+
 let kernels: WasmKernels | undefined;
 let loadError: Error | undefined;
 let current: Backend | undefined;
@@ -43,11 +71,12 @@ export function loadWasmKernels(): WasmKernels {
   if (kernels) return kernels;
   if (loadError) throw loadError;
   try {
-    // The build script is a no-op when the stamp matches, and cheap to ask.
-    execFileSync(process.execPath, [buildScript], {
-      cwd: pkgDir,
-      stdio: ["ignore", "ignore", "pipe"],
-    });
+    if (!isBuildCurrent()) {
+      execFileSync(process.execPath, [buildScript], {
+        cwd: pkgDir,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+    }
     if (!existsSync(wasmPath)) throw new Error(`missing ${wasmPath}`);
     const module = new WebAssembly.Module(readFileSync(wasmPath));
     const instance = new WebAssembly.Instance(module, {
