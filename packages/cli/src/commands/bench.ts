@@ -28,7 +28,9 @@ export function benchCommand(): Command {
           `infer       ${result.infer.toFixed(3)} CU/s`,
           `data        ${result.data.toFixed(3)} CU/s`,
           "(1 CU = 1e9 canonical FLOPs; one thread)",
-        ].join("\n") + "\n",
+        ]
+          .map((line) => `${line}\n`)
+          .join(""),
       );
     });
 }

@@ -54,7 +54,9 @@ export function runDataUnit(spec: DataSpec, index: number): DataUnitResult {
   if (spec.dedup) {
     const indices = new Uint8Array(4 * kept.length);
     const view = new DataView(indices.buffer);
-    kept.forEach((k, i) => view.setUint32(4 * i, k, true));
+    kept.forEach((k, i) => {
+      view.setUint32(4 * i, k, true);
+    });
     leaves.push(sha256(indices));
   }
   return {

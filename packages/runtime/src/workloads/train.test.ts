@@ -23,7 +23,9 @@ test("units chain: checkpoint 0 is the predecessor's final checkpoint, unit 0 st
       assert.equal(u.checkpointHashes.length, spec.checkpoints + 1);
       assert.equal(u.losses.length, spec.checkpoints);
       assert.ok(u.losses.every((l) => Number.isFinite(l) && l > 0));
-      u.losses.forEach((l, j) => assert.equal(decodeCheckpoint(u.checkpoints[j + 1]!).loss, l));
+      u.losses.forEach((l, j) => {
+        assert.equal(decodeCheckpoint(u.checkpoints[j + 1]!).loss, l);
+      });
     }
   }
   // The lr override makes chain 1 a different trajectory from the same start.
@@ -81,7 +83,9 @@ test("PoL spoofing: checkpoints interpolated between start and final weights fai
     const t = j / spec.checkpoints;
     fake.push(
       withState(u.checkpoints[0]!, (s) => {
-        s.params.forEach((p, i) => (p.tensor.data = lerp(start.params[i]!.tensor.data, end.params[i]!.tensor.data, t)));
+        s.params.forEach((p, i) => {
+          p.tensor.data = lerp(start.params[i]!.tensor.data, end.params[i]!.tensor.data, t);
+        });
         s.moments = s.moments.map((ms, i) => ms.map((m, k) => lerp(m, end.moments[i]![k]!, t)));
         s.step = j * (spec.stepsPerUnit / spec.checkpoints);
         s.cursor = s.step * spec.batchSize;

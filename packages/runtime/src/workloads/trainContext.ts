@@ -3,7 +3,7 @@
  * optimizer (job optimizer with the chain's overrides), its seed, the data split and the data
  * order. Built once per (spec, chain) and shared by miners and auditors alike.
  */
-import { type ModelSpec, type OptimizerSpec, type Tensor } from "../engine/index.js";
+import type { ModelSpec, OptimizerSpec, Tensor } from "../engine/index.js";
 import { createDataOrder, type DataOrder } from "../data/createDataOrder.js";
 import { getDataset } from "../data/getDataset.js";
 import type { DataSplit } from "../data/loadMnist.js";
