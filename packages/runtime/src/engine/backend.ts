@@ -41,7 +41,7 @@ const buildScript = path.join(pkgDir, "scripts", "buildWasm.mjs");
  * scripts/buildWasm.mjs does (saves spawning the script in every process). If the two ever
  * disagree the script is spawned and decides, so the worst case is only slower.
  */
-function isBuildCurrent(): boolean {
+export function isBuildCurrent(): boolean {
   const stamp = `${wasmPath}.sha256`;
   if (!existsSync(wasmPath) || !existsSync(stamp)) return false;
   try {

@@ -4,13 +4,17 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, rmSync } from "node:fs
 import path from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { loadWasmKernels } from "./backend.js";
+import { isBuildCurrent, loadWasmKernels } from "./backend.js";
 
 const pkg = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 describe("lazy WebAssembly build (scripts/buildWasm.mjs)", () => {
   it("builds reproducibly, skips when up to date and detects stale sources", () => {
     loadWasmKernels(); // makes sure the package's own build/kernels.wasm is current
+    // the loader's in-process stamp check agrees with the script's
+    const own = spawnSync(process.execPath, [path.join(pkg, "scripts", "buildWasm.mjs"), "--check"]);
+    assert.equal(own.status, 0);
+    assert.equal(isBuildCurrent(), true);
     // A copy of the build inputs inside build/ (gitignored) so node resolves assemblyscript.
     const dir = path.join(pkg, "build", `test-${process.pid}`);
     rmSync(dir, { recursive: true, force: true });
