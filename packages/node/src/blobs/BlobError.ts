@@ -13,7 +13,10 @@ export type BlobErrorCode =
   | "BLOB_HASH_MISMATCH"
   | "BLOB_CORRUPT"
   | "BLOB_UNAVAILABLE"
-  | "BLOB_PUT_REJECTED";
+  | "BLOB_PUT_UNSIGNED"
+  | "BLOB_PUT_EXPIRED"
+  | "BLOB_PUT_BAD_SIGNATURE"
+  | "BLOB_PUT_FORBIDDEN";
 
 /** HTTP status the API answers for each code (also what a client expects to see for it). */
 export const blobErrorStatus: Record<BlobErrorCode, number> = {
@@ -25,7 +28,11 @@ export const blobErrorStatus: Record<BlobErrorCode, number> = {
   // The bad copy is deleted on detection, so from the caller's side the blob is simply gone.
   BLOB_CORRUPT: 404,
   BLOB_UNAVAILABLE: 503,
-  BLOB_PUT_REJECTED: 400,
+  BLOB_PUT_UNSIGNED: 401,
+  BLOB_PUT_EXPIRED: 401,
+  BLOB_PUT_BAD_SIGNATURE: 401,
+  // Correctly signed, but the signer is neither a registered node nor the requester of a live job.
+  BLOB_PUT_FORBIDDEN: 403,
 };
 
 /** A blob store or blob transfer failure; `code` says which, `retryable` whether trying again can help. */
