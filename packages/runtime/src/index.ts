@@ -37,4 +37,5 @@ export { runDataJob, type DataJobResult } from "./workloads/runDataJob.js";
 export { evaluateAccuracy } from "./workloads/evaluateAccuracy.js";
 export { benchDevice, type BenchDeviceReturnType } from "./bench/benchDevice.js";
 export { runJob, type AnyJobResult, type RunJobOptions } from "./workloads/runJob.js";
+export { runUnit, trainUnitRef, type RunUnitInputs, type UnitResult } from "./workloads/runUnit.js";
 export { trainAndExport, type TrainAndExportReturnType } from "./workloads/trainAndExport.js";
