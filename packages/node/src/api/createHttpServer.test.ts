@@ -69,7 +69,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function signedPut(hash: string, body: Uint8Array, options: { signer?: typeof alice; expiry?: number; signedHash?: string; claimedSigner?: Address } = {}) {
+async function signedPut(
+  hash: string,
+  body: Uint8Array,
+  options: { signer?: typeof alice; expiry?: number; signedHash?: string; claimedSigner?: Address } = {},
+) {
   const signer = options.signer ?? alice;
   const expiry = options.expiry ?? now() + 60;
   const signature = await signer.signMessage({ message: blobPutMessage(options.signedHash ?? hash, expiry) });
@@ -160,7 +164,11 @@ test("unsigned, expired, forged and unauthorised uploads are refused (401/403) b
   const garbage = await fetch(`${url}/blobs/${hash}`, {
     method: "PUT",
     body: data,
-    headers: { [blobPutHeaders.signer]: alice.address, [blobPutHeaders.expiry]: String(now() + 60), [blobPutHeaders.signature]: "0x1234" },
+    headers: {
+      [blobPutHeaders.signer]: alice.address,
+      [blobPutHeaders.expiry]: String(now() + 60),
+      [blobPutHeaders.signature]: "0x1234",
+    },
   });
   assert.equal(garbage.status, 401);
   assert.deepEqual(authorizeCalls, [], "authorizePut is asked only about verified signers");
@@ -169,7 +177,10 @@ test("unsigned, expired, forged and unauthorised uploads are refused (401/403) b
   assert.equal(stranger.status, 403);
   assert.equal(((await stranger.json()) as { code: string }).code, "BLOB_PUT_FORBIDDEN");
   assert.deepEqual(authorizeCalls, [mallory.address]);
-  await assert.rejects(putBlob(url, data, mallory), (error: unknown) => error instanceof BlobError && error.code === "BLOB_PUT_FORBIDDEN");
+  await assert.rejects(
+    putBlob(url, data, mallory),
+    (error: unknown) => error instanceof BlobError && error.code === "BLOB_PUT_FORBIDDEN",
+  );
 
   authorizeFails = true;
   const cannotTell = await signedPut(hash, data);
@@ -222,7 +233,10 @@ test("a full store answers 507 and keeps what it had", async () => {
   const response = await signedPut(sha(third), third);
   assert.equal(response.status, 507);
   assert.equal(((await response.json()) as { code: string }).code, "BLOB_QUOTA_EXCEEDED");
-  await assert.rejects(putBlob(url, third, alice), (error: unknown) => error instanceof BlobError && error.code === "BLOB_QUOTA_EXCEEDED" && error.retryable);
+  await assert.rejects(
+    putBlob(url, third, alice),
+    (error: unknown) => error instanceof BlobError && error.code === "BLOB_QUOTA_EXCEEDED" && error.retryable,
+  );
   assert.deepEqual(store.list().sort(), [a.hash, b.hash].sort());
   await store.gc(() => false);
 });
@@ -249,7 +263,10 @@ test("large blobs stream through GET intact", async () => {
   const { hash } = await putBlob(url, data, bob);
   const back = await fetchBlob(url, hash, { maxBytes: 64 * KiB });
   assert.equal(sha(back), hash);
-  await assert.rejects(fetchBlob(url, hash, { maxBytes: 10 * KiB }), (error: unknown) => error instanceof BlobError && error.code === "BLOB_TOO_LARGE");
+  await assert.rejects(
+    fetchBlob(url, hash, { maxBytes: 10 * KiB }),
+    (error: unknown) => error instanceof BlobError && error.code === "BLOB_TOO_LARGE",
+  );
   await store.delete(hash);
 });
 
@@ -321,7 +338,15 @@ test("/metrics serves the node's registry in Prometheus text format", async () =
   assert.match(text, /^mai_http_requests_total\{route="\/blobs\/:hash",method="PUT",status="401",node="test"\} \d+$/m);
   assert.match(text, /^mai_blob_transfer_bytes_total\{direction="in",node="test"\} \d+$/m);
   assert.match(text, /^mai_process_resident_memory_bytes\{node="test"\} \d+$/m);
-  for (const name of ["units_computed_total", "audits_total", "disputes_total", "tx_sent_total", "tx_failed_total", "chain_head_lag_blocks", "workload_seconds"]) {
+  for (const name of [
+    "units_computed_total",
+    "audits_total",
+    "disputes_total",
+    "tx_sent_total",
+    "tx_failed_total",
+    "chain_head_lag_blocks",
+    "workload_seconds",
+  ]) {
     assert.match(text, new RegExp(`^# TYPE mai_${name} `, "m"));
   }
 });

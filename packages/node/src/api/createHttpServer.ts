@@ -17,13 +17,13 @@ import Fastify, {
 import type { Address } from "viem";
 import { getAddress, isAddress } from "viem";
 import { z } from "zod";
-import { BaseError } from "../errors.js";
 import { BlobError, blobErrorStatus } from "../blobs/BlobError.js";
-import type { BlobStore } from "../blobs/createBlobStore.js";
 import { blobPutHeaders } from "../blobs/blobPutMessage.js";
+import type { BlobStore } from "../blobs/createBlobStore.js";
 import { toBlobHash } from "../blobs/toBlobHash.js";
-import type { NodeMetrics } from "../metrics/createMetrics.js";
+import { BaseError } from "../errors.js";
 import type { NodeLogger } from "../log/createLogger.js";
+import type { NodeMetrics } from "../metrics/createMetrics.js";
 import type { ApiProviders } from "./ApiProviders.js";
 import { verifyBlobPutSignature } from "./verifyBlobPutSignature.js";
 
@@ -64,7 +64,10 @@ const pageQuery = {
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 };
-const uintId = z.string().regex(/^\d{1,78}$/, "expected a decimal integer").transform(BigInt);
+const uintId = z
+  .string()
+  .regex(/^\d{1,78}$/, "expected a decimal integer")
+  .transform(BigInt);
 const address = z
   .string()
   .refine((value) => isAddress(value, { strict: false }), "expected a 0x address")
@@ -154,7 +157,9 @@ export function createHttpServer(parameters: CreateHttpServerParameters): HttpSe
       if (stat.size <= inlineBlobBytes) {
         const bytes = await blobStore.get(hash);
         metrics?.blobTransferBytes.inc({ direction: "out" }, bytes.byteLength);
-        return reply.header("content-length", bytes.byteLength).send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        return reply
+          .header("content-length", bytes.byteLength)
+          .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       }
       const { size, stream } = await blobStore.open(hash);
       metrics?.blobTransferBytes.inc({ direction: "out" }, size);
@@ -336,7 +341,10 @@ const statusByCode: Record<string, number> = {
 
 function toErrorReply(error: FastifyError | Error): { status: number; body: Record<string, unknown> } {
   if (error instanceof BlobError) {
-    return { status: blobErrorStatus[error.code], body: { error: error.message, code: error.code, details: error.details } };
+    return {
+      status: blobErrorStatus[error.code],
+      body: { error: error.message, code: error.code, details: error.details },
+    };
   }
   if (error instanceof BaseError) {
     const status = (error.code && statusByCode[error.code]) || (error.retryable ? 503 : 500);

@@ -24,9 +24,13 @@ export async function verifyBlobPutSignature(parameters: VerifyBlobPutSignatureP
   const expiryText = single(parameters.expiry);
   const signature = single(parameters.signature);
   if (signer === undefined || expiryText === undefined || signature === undefined) {
-    throw new BlobError("BLOB_PUT_UNSIGNED", "Blob upload is not signed; send x-mai-signer, x-mai-expiry and x-mai-signature", {
-      details: { hash },
-    });
+    throw new BlobError(
+      "BLOB_PUT_UNSIGNED",
+      "Blob upload is not signed; send x-mai-signer, x-mai-expiry and x-mai-signature",
+      {
+        details: { hash },
+      },
+    );
   }
   if (!isAddress(signer, { strict: false }) || !/^\d{1,15}$/.test(expiryText) || !isHex(signature)) {
     throw new BlobError("BLOB_PUT_BAD_SIGNATURE", "Malformed upload signature headers", {

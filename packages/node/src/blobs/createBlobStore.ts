@@ -14,7 +14,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Transform, type Readable } from "node:stream";
+import { type Readable, Transform } from "node:stream";
 import { BlobError } from "./BlobError.js";
 import { type BlobHash, toBlobHash } from "./toBlobHash.js";
 
@@ -172,9 +172,13 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
     forget(hash);
     metrics?.blobCorrupt?.inc();
     logger?.warn({ hash, actual }, "blob on disk does not match its hash; deleted it (disk fault or tampering)");
-    return new BlobError("BLOB_CORRUPT", "The stored copy of this blob was corrupt and has been deleted; fetch it again", {
-      details: { hash, actual },
-    });
+    return new BlobError(
+      "BLOB_CORRUPT",
+      "The stored copy of this blob was corrupt and has been deleted; fetch it again",
+      {
+        details: { hash, actual },
+      },
+    );
   }
 
   function tooLarge(size: number): BlobError {

@@ -70,7 +70,11 @@ export async function fetchBlob(baseUrl: string, hash: BlobHash, options: FetchB
       }
     } catch (cause) {
       if (cause instanceof BlobError) throw cause;
-      throw unavailable(controller.signal.aborted ? "timed out or aborted mid-transfer" : "transfer failed", { size }, cause);
+      throw unavailable(
+        controller.signal.aborted ? "timed out or aborted mid-transfer" : "transfer failed",
+        { size },
+        cause,
+      );
     }
     const actual = hasher.digest("hex");
     if (actual !== hash) {

@@ -44,10 +44,13 @@ test("pretty format writes readable lines synchronously, without a worker thread
 });
 
 test("a bad --log-format or level is refused with a message saying what to use", () => {
-  assert.throws(() => createLogger({ format: "xml" }), (error: unknown) => {
-    assert.ok(error instanceof BaseError);
-    assert.match(error.message, /--log-format pretty/);
-    return true;
-  });
+  assert.throws(
+    () => createLogger({ format: "xml" }),
+    (error: unknown) => {
+      assert.ok(error instanceof BaseError);
+      assert.match(error.message, /--log-format pretty/);
+      return true;
+    },
+  );
   assert.throws(() => createLogger({ level: "loud" }), /Unknown log level "loud"/);
 });

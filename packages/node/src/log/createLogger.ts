@@ -4,7 +4,7 @@
  * written before the process can exit and no extra thread competes with the miner for CPU.
  * Components log through `logger.child({ role })` so every line says which role wrote it.
  */
-import { pino, type DestinationStream, type Level, type Logger } from "pino";
+import { type DestinationStream, type Level, type Logger, pino } from "pino";
 import pretty from "pino-pretty";
 import { BaseError } from "../errors.js";
 
