@@ -45,6 +45,8 @@ export type CreateHttpServerParameters = {
   maxPutBytes?: number;
   /** Longest accepted upload-signature validity. Default 3600 s. */
   maxSignatureValiditySeconds?: number;
+  /** A request (upload included) taking longer than this is cut off. Default 300 s. */
+  requestTimeoutMs?: number;
   /** `Access-Control-Allow-Origin` for the explorer page; `false` turns CORS off. Default `*`. */
   corsOrigin?: string | false;
   /** Blobs up to this size are read whole and verified before sending; larger ones stream. */
@@ -96,6 +98,8 @@ export function createHttpServer(parameters: CreateHttpServerParameters): HttpSe
     ...(logger ? { loggerInstance: logger.child({ role: "http" }) } : { logger: false }),
     // One line per request would drown the miner's own log; failures are logged by the error handler.
     logController: new LogController({ disableRequestLogging: true }),
+    // Without it a peer trickling bytes could hold a connection (and a quota reservation) forever.
+    requestTimeout: parameters.requestTimeoutMs ?? 300_000,
   }) as unknown as FastifyInstance;
 
   // BigInts (job ids, wei amounts) are common in provider answers and JSON.stringify refuses them.

@@ -14,7 +14,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { type Readable, Transform } from "node:stream";
+import { pipeline, type Readable, Transform } from "node:stream";
 import { BlobError } from "./BlobError.js";
 import { type BlobHash, toBlobHash } from "./toBlobHash.js";
 
@@ -304,9 +304,9 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
         else corrupt(hash, actual).then(callback, callback);
       },
     });
-    const raw = createReadStream(file);
-    raw.on("error", (error) => verify.destroy(error));
-    return { size, stream: raw.pipe(verify) };
+    // pipeline, not pipe: a consumer that goes away (client hung up) must close the file too.
+    pipeline(createReadStream(file), verify, () => {});
+    return { size, stream: verify };
   }
 
   async function statBlob(hash: BlobHash): Promise<BlobStat | undefined> {
