@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { maiTokenAbi, type StartAnvilReturnType, startAnvil } from "@maitoken/protocol";
+import { type Address, createPublicClient, createTestClient, encodeFunctionData, type Hex, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { foundry } from "viem/chains";
+import { BaseError } from "../errors.js";
+import { openStore } from "../store/openStore.js";
+import { anvilKeys } from "../testing/anvilKeys.js";
+import { createTcpProxy } from "../testing/createTcpProxy.js";
+import { deployTestToken } from "../testing/deployTestToken.js";
+import { createTxManager } from "./createTxManager.js";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dir = mkdtempSync(path.join(tmpdir(), "mai-tx-"));
+const sink: Address = "0x000000000000000000000000000000000000dEaD";
+let anvil: StartAnvilReturnType;
+let token: Address;
+
+const rpc = (url: string) => http(url, { retryCount: 0, timeout: 3_000 });
+const publicClient = (url = anvil.rpcUrl) => createPublicClient({ chain: foundry, transport: rpc(url), cacheTime: 0 });
+const nonceOf = (key: Hex) =>
+  publicClient().getTransactionCount({ address: privateKeyToAccount(key).address, blockTag: "latest" });
+
+before(async () => {
+  anvil = await startAnvil();
+  token = await deployTestToken({
+    rpcUrl: anvil.rpcUrl,
+    deployerKey: anvilKeys[0] as Hex,
+    holders: [privateKeyToAccount(anvilKeys[0] as Hex).address],
+  });
+});
+after(async () => {
+  await anvil.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("submit sends once; the same intent id, even after a restart, returns the same tx and sends nothing", async () => {
+  const key = anvilKeys[1] as Hex;
+  const file = path.join(dir, "once.sqlite");
+  const before = await nonceOf(key);
+  let store = openStore({ file });
+  const first = await createTxManager({
+    store,
+    client: publicClient(),
+    account: privateKeyToAccount(key),
+    pollIntervalMs: 50,
+  }).submit("pay:1", { to: sink, value: 1n });
+  assert.equal(first.receipt.status, "success");
+  assert.equal(store.intents.get("pay:1")?.status, "mined");
+  store.close();
+
+  store = openStore({ file });
+  const tx = createTxManager({ store, client: publicClient(), account: privateKeyToAccount(key), pollIntervalMs: 50 });
+  const again = await tx.submit("pay:1", { to: sink, value: 1n });
+  assert.equal(again.txHash, first.txHash);
+  assert.equal(await nonceOf(key), before + 1);
+  const second = await tx.submit("pay:2", { to: sink, value: 2n });
+  assert.equal(second.nonce, first.nonce + 1);
+  assert.equal(await nonceOf(key), before + 2);
+  store.close();
+});
+
+test("a reverted tx fails with the custom error name, for good; a revert at estimation sends nothing", async () => {
+  const key = anvilKeys[2] as Hex; // holds no MAI
+  const store = openStore({ file: path.join(dir, "revert.sqlite") });
+  const tx = createTxManager({
+    store,
+    client: publicClient(),
+    account: privateKeyToAccount(key),
+    abis: [maiTokenAbi],
+    pollIntervalMs: 50,
+  });
+  const data = encodeFunctionData({ abi: maiTokenAbi, functionName: "transfer", args: [sink, 5n] });
+  const before = await nonceOf(key);
+  const isInsufficient = (e: unknown) =>
+    e instanceof BaseError && e.code === "TX_REVERTED" && e.details.errorName === "ERC20InsufficientBalance";
+  await assert.rejects(tx.submit("estimate", { to: token, data }), (e: unknown) => {
+    assert.ok(isInsufficient(e), String(e));
+    assert.match((e as Error).message, /nothing was sent/);
+    return true;
+  });
+  assert.equal(store.intents.get("estimate"), undefined);
+  assert.equal(await nonceOf(key), before);
+
+  // With a fixed gas limit there is no estimate: the tx is mined and reverts.
+  await assert.rejects(tx.submit("mined-revert", { to: token, data, gas: 100_000n }), isInsufficient);
+  assert.equal(store.intents.get("mined-revert")?.status, "failed");
+  await assert.rejects(tx.submit("mined-revert", { to: token, data, gas: 100_000n }), isInsufficient);
+  assert.equal(await nonceOf(key), before + 1);
+  store.close();
+});
+
+function runChild(file: string, key: Hex, intentId: string, fault: "afterJournal" | "afterBroadcast") {
+  const script = `
+    import { createPublicClient, http } from "viem";
+    import { privateKeyToAccount } from "viem/accounts";
+    import { foundry } from "viem/chains";
+    import { openStore } from ${JSON.stringify(path.join(here, "../store/openStore.ts"))};
+    import { createTxManager } from ${JSON.stringify(path.join(here, "createTxManager.ts"))};
+    const store = openStore({ file: ${JSON.stringify(file)} });
+    const client = createPublicClient({ chain: foundry, transport: http(${JSON.stringify(anvil.rpcUrl)}) });
+    const tx = createTxManager({ store, client, account: privateKeyToAccount(${JSON.stringify(key)}),
+      faults: { ${fault}: () => process.kill(process.pid, "SIGKILL") } });
+    await tx.submit(${JSON.stringify(intentId)}, { to: ${JSON.stringify(sink)}, value: 7n });
+    console.log("not killed");
+  `;
+  return spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    encoding: "utf8",
+    timeout: 25_000,
+  });
+}
+
+for (const fault of ["afterJournal", "afterBroadcast"] as const) {
+  test(`a node SIGKILLed ${fault === "afterJournal" ? "between journaling and broadcast" : "right after broadcast"} resumes to exactly one mined tx`, async () => {
+    const key = anvilKeys[fault === "afterJournal" ? 3 : 4] as Hex;
+    const file = path.join(dir, `${fault}.sqlite`);
+    const before = await nonceOf(key);
+    const child = runChild(file, key, "claim:9", fault);
+    assert.equal(child.signal, "SIGKILL", child.stdout + child.stderr);
+    const store = openStore({ file });
+    const journaled = store.intents.get("claim:9");
+    assert.ok(journaled, "the intent was journaled before the kill");
+    assert.equal(journaled.status, fault === "afterJournal" ? "pending" : "sent");
+    assert.equal(await nonceOf(key), fault === "afterJournal" ? before : before + 1);
+
+    const tx = createTxManager({
+      store,
+      client: publicClient(),
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 50,
+    });
+    const [resumed] = await tx.resumeAll();
+    assert.equal(resumed?.status, "fulfilled");
+    const result = await tx.submit("claim:9", { to: sink, value: 7n });
+    assert.equal(result.txHash, journaled.txHash);
+    assert.equal(await nonceOf(key), before + 1, "exactly one transaction from the account");
+    assert.equal(store.intents.get("claim:9")?.status, "mined");
+    store.close();
+  });
+}
+
+test("a tx not mined after N blocks is replaced with the same nonce and fees bumped >= 10%", async () => {
+  const key = anvilKeys[5] as Hex;
+  const store = openStore({ file: path.join(dir, "replace.sqlite") });
+  const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: rpc(anvil.rpcUrl) });
+  const before = await nonceOf(key);
+  await testClient.setAutomine(false);
+  try {
+    const tx = createTxManager({
+      store,
+      client: publicClient(),
+      account: privateKeyToAccount(key),
+      replaceAfterBlocks: 2,
+      feeBumpPercent: 12,
+      pollIntervalMs: 50,
+    });
+    const pending = tx.submit("stuck", { to: sink, value: 3n });
+    while (store.intents.get("stuck")?.status !== "sent") await new Promise((r) => setTimeout(r, 20));
+    const first = store.intents.get("stuck");
+    assert.ok(first);
+    // The mempool loses it (as an underpriced tx would sit forever); blocks go by without it.
+    await testClient.dropTransaction({ hash: first.txHash });
+    await testClient.mine({ blocks: 2 });
+    while ((store.intents.get("stuck")?.txHashes.length ?? 0) < 2) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await testClient.mine({ blocks: 1 });
+    const result = await pending;
+    const replaced = store.intents.get("stuck");
+    assert.ok(replaced);
+    assert.notEqual(result.txHash, first.txHash);
+    assert.equal(result.txHash, replaced.txHash);
+    assert.equal(result.nonce, first.nonce);
+    const oldFee = BigInt(JSON.parse(first.request).maxFeePerGas);
+    const newFee = BigInt(JSON.parse(replaced.request).maxFeePerGas);
+    assert.ok(newFee * 100n >= oldFee * 110n, `fee ${oldFee} -> ${newFee}`);
+    const mined = await publicClient().getTransaction({ hash: result.txHash });
+    assert.equal(mined.nonce, first.nonce);
+    assert.equal(await nonceOf(key), before + 1);
+  } finally {
+    await testClient.setAutomine(true);
+    store.close();
+  }
+});
+
+test("an RPC outage during submit is retried; the tx goes through once after restore", async () => {
+  const key = anvilKeys[6] as Hex;
+  const proxy = await createTcpProxy({ targetPort: anvil.port });
+  const store = openStore({ file: path.join(dir, "outage.sqlite") });
+  try {
+    const before = await nonceOf(key);
+    const tx = createTxManager({
+      store,
+      client: publicClient(proxy.url),
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 50,
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    proxy.cut();
+    const pending = tx.submit("through-outage", { to: sink, value: 4n });
+    await new Promise((r) => setTimeout(r, 800));
+    assert.equal(await nonceOf(key), before, "nothing can be sent while the RPC is cut");
+    proxy.restore();
+    const result = await pending;
+    assert.equal(result.receipt.status, "success");
+    assert.equal(await nonceOf(key), before + 1);
+  } finally {
+    store.close();
+    await proxy.close();
+  }
+});
