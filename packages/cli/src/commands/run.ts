@@ -50,6 +50,12 @@ async function run(file: string, options: RunOptions): Promise<void> {
   // failed or interrupted run never leaves a half-written result directory.
   const staging = out ? `${out}.partial-${process.pid}` : undefined;
   if (staging) mkdirSync(path.join(staging, "checkpoints"), { recursive: true });
+  const interrupted = () => {
+    if (staging) rmSync(staging, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
 
   const progress = createProgress(spec.kind, options.progress);
   const started = performance.now();
@@ -66,6 +72,8 @@ async function run(file: string, options: RunOptions): Promise<void> {
     throw err;
   } finally {
     progress.stop();
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
   }
   const seconds = (performance.now() - started) / 1000;
   const summary = {

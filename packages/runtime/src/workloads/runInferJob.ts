@@ -35,6 +35,8 @@ export async function runInferJob(spec: InferSpec, options: RunInferJobOptions):
     items += labels.length;
     units.push(unit);
     options.onProgress?.(i + 1, count);
+    // Exact mode is synchronous work: give signals and I/O a turn between units.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   const unitRoots = units.map((u) => u.resultRoot);
   return {

@@ -1,7 +1,7 @@
 import type { JobSpec } from "../spec/schema.js";
-import { type DataJobResult, runDataJob } from "./runDataJob.js";
+import { type DataJobResult, dataJobSteps } from "./runDataJob.js";
 import { type InferJobResult, runInferJob } from "./runInferJob.js";
-import { type RunTrainJobOptions, type TrainJobResult, runTrainJob } from "./runTrainJob.js";
+import { type RunTrainJobOptions, type TrainJobResult, trainJobSteps } from "./runTrainJob.js";
 
 export type AnyJobResult = TrainJobResult | InferJobResult | DataJobResult;
 
@@ -22,14 +22,25 @@ export interface RunJobOptions {
 export async function runJob(spec: JobSpec, options: RunJobOptions = {}): Promise<AnyJobResult> {
   switch (spec.kind) {
     case "train":
-      return runTrainJob(spec, {
-        onProgress: options.onProgress,
-        onUnit: options.onTrainUnit,
-        keepCheckpoints: options.keepCheckpoints,
-      });
+      return drain(
+        trainJobSteps(spec, {
+          onProgress: options.onProgress,
+          onUnit: options.onTrainUnit,
+          keepCheckpoints: options.keepCheckpoints,
+        }),
+      );
     case "infer":
       return runInferJob(spec, { baseDir: options.baseDir ?? process.cwd(), onProgress: options.onProgress });
     case "data":
-      return runDataJob(spec, { onProgress: options.onProgress });
+      return drain(dataJobSteps(spec, { onProgress: options.onProgress }));
+  }
+}
+
+/** Runs a unit-by-unit generator, yielding to the event loop between units (so SIGINT handlers run). */
+async function drain<T>(steps: Generator<void, T>): Promise<T> {
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

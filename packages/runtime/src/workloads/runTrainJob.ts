@@ -32,6 +32,18 @@ export interface RunTrainJobOptions {
  * index order (chain-major).
  */
 export function runTrainJob(spec: TrainSpec, options: RunTrainJobOptions = {}): TrainJobResult {
+  const steps = trainJobSteps(spec, options);
+  for (;;) {
+    const next = steps.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * The same job as a generator that pauses after every unit, so an async caller can yield to the
+ * event loop there (signals, I/O) while the units themselves run synchronously.
+ */
+export function* trainJobSteps(spec: TrainSpec, options: RunTrainJobOptions = {}): Generator<void, TrainJobResult> {
   const total = spec.chains.length * spec.unitsPerChain * spec.stepsPerUnit;
   let done = 0;
   const units: TrainUnitResult[] = [];
@@ -51,6 +63,7 @@ export function runTrainJob(spec: TrainSpec, options: RunTrainJobOptions = {}): 
       if (options.keepCheckpoints === false) result.checkpoints = [];
       units.push(result);
       previous = result;
+      yield;
     }
     const last = previous as TrainUnitResult;
     const entry: TrainJobResult["chains"][number] = {
