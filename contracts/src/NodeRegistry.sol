@@ -28,7 +28,8 @@ contract NodeRegistry is INodeRegistry {
     uint256 private constant LANE_BITS = 64;
     uint256 private constant LANE_MASK = type(uint64).max;
 
-    /// @dev Three slots. Slot 0 is what reputation hooks touch; slot 1 what collateral hooks touch.
+    /// @dev Three slots. Slot 0 is all the reputation hooks touch (reputation, jail and cached weight);
+    /// slot 1 all the collateral hooks touch.
     struct Node {
         // slot 0
         address owner;
@@ -36,7 +37,8 @@ contract NodeRegistry is INodeRegistry {
         bool registered;
         bool jailed;
         uint16 reputation;
-        uint56 jailedUntilEpoch;
+        uint16 weight;
+        uint40 jailedUntilEpoch;
         // slot 1
         uint128 stake;
         uint128 locked;
@@ -44,7 +46,6 @@ contract NodeRegistry is INodeRegistry {
         uint128 unbonding;
         uint40 unbondReadyAt;
         uint64 capacityCUps;
-        uint16 weight;
     }
 
     IERC20 private immutable _token;
@@ -404,7 +405,7 @@ contract NodeRegistry is INodeRegistry {
         if (!n.jailed && newRep < p.repJail) {
             uint256 until = _rewardEngine.currentEpoch() + p.jailEpochs;
             n.jailed = true;
-            n.jailedUntilEpoch = uint56(until);
+            n.jailedUntilEpoch = uint40(until); // 2^40 epochs outlast any chain (35,000 years at 1 s)
             emit Jailed(node, uint64(until));
         }
         _syncWeight(node, n, p);

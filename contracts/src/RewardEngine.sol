@@ -18,6 +18,8 @@ import {RewardWeight} from "./libraries/RewardWeight.sol";
 /// Only one epoch is ever open: the first call in a later epoch settles it, and every epoch in between had
 /// no work (any accrue would have settled earlier), so skipping them is O(1): theta does not move and
 /// nothing is scheduled for them. Emission not unlocked stays in the pool for later epochs.
+/// Reward parameters are read from the config once per settlement: `stakeRef` is snapshotted for the
+/// new open epoch (so `accrue` needs no config call), and emission figures use the values at settlement.
 /// The effective time used for the difficulty is capped at 128 doublings (`MAX_DOUBLINGS`) so the baseline
 /// `D0 * 2^(theta/G)` can never overflow and settlement can never revert; by then the baseline part of
 /// the schedule has long decayed to nothing.
@@ -44,8 +46,9 @@ contract RewardEngine is IRewardEngine {
     // slot 0: the market and the open epoch, both read by every `accrue`
     address private _market;
     uint64 private _openEpoch;
-    // slot 1: theta (WAD; capped near 128 * G * 1e18 < 2^192)
-    uint192 private _theta;
+    // slot 1: theta (WAD; at most 128 * G * 1e18 + 1e18 < 2^128 for G <= 1e7) and the stakeRef snapshot
+    uint128 private _theta;
+    uint128 private _stakeRef;
     // one slot
     uint128 private _totalScheduled;
     uint128 private _totalClaimed;
@@ -78,6 +81,7 @@ contract RewardEngine is IRewardEngine {
         genesis = genesis_;
         epochLength = epochLength_;
         _openEpoch = SafeCast.toUint64((block.timestamp - genesis_) / epochLength_);
+        _stakeRef = config.rewardParams().stakeRef;
     }
 
     // ---------------------------------------------------------------- mutating
@@ -98,7 +102,7 @@ contract RewardEngine is IRewardEngine {
         if (cu == 0) return;
         (bool eligible, uint16 rep, uint256 bonded) = _registry.rewardInputs(node);
         if (!eligible) return;
-        uint256 w = RewardWeight.weight(cu, rep, bonded, _config.rewardParams().stakeRef);
+        uint256 w = RewardWeight.weight(cu, rep, bonded, _stakeRef);
         if (w == 0) return;
         EpochRecord storage rec = _epochs[epoch];
         uint256 work = rec.work + w;
@@ -196,6 +200,11 @@ contract RewardEngine is IRewardEngine {
     }
 
     /// @inheritdoc IRewardEngine
+    function stakeRef() external view returns (uint256) {
+        return _stakeRef;
+    }
+
+    /// @inheritdoc IRewardEngine
     function totalScheduled() external view returns (uint256) {
         return _totalScheduled;
     }
@@ -222,8 +231,9 @@ contract RewardEngine is IRewardEngine {
         uint256 minted;
         uint256 thetaAfter = _theta;
         uint256 difficultyBefore;
+        IProtocolConfig.RewardParams memory r = _config.rewardParams();
         if (work != 0) {
-            Emission.Params memory p = _emissionParams(_config.rewardParams());
+            Emission.Params memory p = _emissionParams(r);
             uint256 thetaBefore = _cappedTheta(thetaAfter, p.doublingEpochs);
             difficultyBefore = Emission.baseline(p, thetaBefore);
             (minted, thetaAfter) = Emission.epochEmission(p, open, thetaBefore, work);
@@ -233,8 +243,10 @@ contract RewardEngine is IRewardEngine {
             // minted <= e0 < 2^128 and scheduled + minted <= pool < 2^128.
             _epochs[open].minted = uint128(minted);
             _totalScheduled = uint128(scheduled + minted);
-            _theta = uint192(thetaAfter);
         }
+        // One slot write: theta (unchanged for an empty epoch) and the stakeRef the new epoch weighs work with.
+        _theta = uint128(thetaAfter);
+        _stakeRef = r.stakeRef;
         _openEpoch = SafeCast.toUint64(current);
         emit EpochSettled(open, work, minted, thetaAfter, difficultyBefore);
     }

@@ -83,6 +83,10 @@ interface IRewardEngine {
     /// @notice Current difficulty D(theta).
     function difficulty() external view returns (uint256);
 
+    /// @notice The stake at which the stake boost saturates, as snapshotted from the config at the last
+    /// settlement (a governance change applies from the next epoch).
+    function stakeRef() external view returns (uint256);
+
     /// @notice Sum of minted(e) over settled epochs (never exceeds the token's mining pool).
     function totalScheduled() external view returns (uint256);
 
