@@ -63,8 +63,10 @@ test("tolerant inference (ONNX Runtime) stays within float error of exact mode",
   assert.ok(worst < 1e-3, `max difference ${worst}`);
 });
 
-test("a model whose bytes differ from the pinned sha256 is refused", async () => {
+test("a model whose bytes differ from the pinned sha256, or that is not the stated architecture, is refused", async () => {
   const pinned = { ...spec, model: { ...spec.model, sha256: `0x${"ab".repeat(32)}` } };
   await assert.rejects(runInferJob(pinned, { baseDir: examples }), /hashes to 0x[0-9a-f]{64}, but the spec pins 0xabab/);
   await assert.rejects(runInferJob({ ...spec, model: { ...spec.model, onnx: "missing.onnx" } }, { baseDir: examples }), /cannot read the ONNX model/);
+  const bigger = { ...spec, model: { onnx: spec.model.onnx, arch: { ...(spec.model.arch as ModelSpec), hidden: [128] } } } as InferSpec;
+  await assert.rejects(runInferJob(bigger, { baseDir: examples }), /holds 50890 float parameters but spec.model.arch has 101770/);
 });

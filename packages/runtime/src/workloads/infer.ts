@@ -5,11 +5,11 @@
  * (the first graph output, shape without the batch dimension), and the unit root is the
  * index-bound Merkle root over those hashes.
  */
-import { type Hex, type ModelSpec, type Tensor, hashTensor } from "../engine/index.js";
+import { type Hex, type ModelSpec, type Tensor, hashTensor, initParams } from "../engine/index.js";
 import { getDataset } from "../data/getDataset.js";
 import { selectItems } from "../data/selectItems.js";
 import { resultRoot } from "../hash/resultRoot.js";
-import { decodeModel, runOnnx } from "../onnx/index.js";
+import { DataType, type OnnxTensor, decodeModel, runOnnx } from "../onnx/index.js";
 import { itemRange } from "../spec/itemRange.js";
 import type { InferSpec } from "../spec/schema.js";
 import { computeUnits } from "./computeUnits.js";
@@ -32,6 +32,7 @@ export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, inde
   const batch = selectItems(getDataset(spec.dataset.id)[spec.dataset.split], start, end);
   const itemShape = spec.itemShape ?? modelItemShape(spec.model.arch as ModelSpec);
   const model = decodeModel(modelBytes);
+  checkArch(model.graph.initializer, spec.model.arch as ModelSpec);
   const initializers = new Set(model.graph.initializer.map((t) => t.name));
   const inputName = spec.inputName ?? model.graph.input.find((i) => !initializers.has(i.name))?.name;
   if (!inputName) throw new Error("the ONNX model has no graph input");
@@ -63,6 +64,19 @@ export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, inde
     output,
     labels: batch.labels,
   };
+}
+
+/**
+ * CU are counted from `spec.model.arch`, so the graph must really be that architecture: its float
+ * initializers must hold exactly the architecture's parameter count (an overstated arch would
+ * overstate CU, an understated one would underpay the miner).
+ */
+function checkArch(initializers: readonly OnnxTensor[], arch: ModelSpec): void {
+  const expected = initParams(arch, 0).reduce((n, p) => n + p.tensor.data.length, 0);
+  const actual = initializers.filter((t) => t.dataType === DataType.FLOAT).reduce((n, t) => n + t.data.length, 0);
+  if (actual !== expected) {
+    throw new Error(`the ONNX model holds ${actual} float parameters but spec.model.arch has ${expected}`);
+  }
 }
 
 function modelItemShape(model: ModelSpec): number[] {
