@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "nod
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { Writable } from "node:stream";
 import { after, before, test } from "node:test";
 import type { Address } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
@@ -12,6 +13,7 @@ import { blobPutHeaders, blobPutMessage } from "../blobs/blobPutMessage.js";
 import { type BlobStore, createBlobStore } from "../blobs/createBlobStore.js";
 import { fetchBlob } from "../blobs/fetchBlob.js";
 import { putBlob } from "../blobs/putBlob.js";
+import { createLogger } from "../log/createLogger.js";
 import { createMetrics } from "../metrics/createMetrics.js";
 import type { BatchesQuery, JobsQuery, RewardsQuery } from "./ApiProviders.js";
 import { createHttpServer, type HttpServer } from "./createHttpServer.js";
@@ -348,5 +350,44 @@ test("/metrics serves the node's registry in Prometheus text format", async () =
     "workload_seconds",
   ]) {
     assert.match(text, new RegExp(`^# TYPE mai_${name} `, "m"));
+  }
+});
+
+test("logs through the node's logger as role http", async () => {
+  const lines: Record<string, unknown>[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+      callback();
+    },
+  });
+  const logged = createHttpServer({
+    blobStore: store,
+    logger: createLogger({ format: "json", destination }),
+    authorizePut: async () => {
+      throw new Error("rpc down");
+    },
+  });
+  try {
+    const data = randomBytes(10, 13);
+    const hash = sha(data);
+    const expiry = now() + 60;
+    const response = await logged.app.inject({
+      method: "PUT",
+      url: `/blobs/${hash}`,
+      payload: Buffer.from(data),
+      headers: {
+        [blobPutHeaders.signer]: alice.address,
+        [blobPutHeaders.expiry]: String(expiry),
+        [blobPutHeaders.signature]: await alice.signMessage({ message: blobPutMessage(hash, expiry) }),
+      },
+    });
+    assert.equal(response.statusCode, 503);
+    assert.equal(response.json().code, "BLOB_PUT_AUTH_UNAVAILABLE");
+    const warning = lines.find((line) => line.level === 40);
+    assert.equal(warning?.role, "http");
+    assert.match(String(warning?.msg), /Could not check whether the signer may upload/);
+  } finally {
+    await logged.close();
   }
 });

@@ -111,6 +111,8 @@ export function createHttpServer(parameters: CreateHttpServerParameters): HttpSe
     const { status, body } = toErrorReply(error);
     if (status >= 500 && !(error instanceof BaseError)) {
       request.log.error({ err: error, url: request.url }, "request failed");
+    } else if (status >= 500) {
+      request.log.warn({ err: error, url: request.url }, error.message);
     }
     if (request.method === "PUT") closeAfterReply(request, reply);
     reply.status(status).send(body);
