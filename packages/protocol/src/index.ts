@@ -50,3 +50,9 @@ export {
 export { findRepoRoot } from "./testing/findRepoRoot.js";
 export { type LoadArtifactParameters, type LoadArtifactReturnType, loadArtifact } from "./testing/loadArtifact.js";
 export { type StartAnvilParameters, type StartAnvilReturnType, startAnvil } from "./testing/startAnvil.js";
+export {
+  type DeployProtocolParameters,
+  DeployError,
+  MAX_SUPPLY,
+  deployProtocol,
+} from "./deploy/deployProtocol.js";
