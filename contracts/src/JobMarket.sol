@@ -151,8 +151,8 @@ contract JobMarket is IJobMarket, JobMarketStorage {
             Batch storage b = _batches[BatchRef.unwrap(ref)];
             if (b.state != BatchState.Leased) revert WrongState(ref, b.state);
             if (b.node != msg.sender) revert NotPrimary(ref, msg.sender, b.node);
-            if (block.timestamp > b.deadline) revert DeadlinePassed(ref, b.deadline);
             _checkPredecessorCurrent(ref, b);
+            if (block.timestamp > b.deadline) revert DeadlinePassed(ref, b.deadline);
             b.state = BatchState.Committed;
             b.digest = commitments[i];
             b.anchorBlock = uint32(block.number);
