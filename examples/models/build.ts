@@ -16,4 +16,11 @@ if (spec.kind !== "train") throw new Error("mnist-mlp-train-small.json must be a
 const model = trainAndExport(spec);
 const out = path.join(here, "mnist-mlp-small.onnx");
 writeFileSync(out, model.onnx);
-console.log(JSON.stringify({ file: path.relative(process.cwd(), out), bytes: model.onnx.length, sha256: model.sha256, accuracy: model.accuracy }));
+console.log(
+  JSON.stringify({
+    file: path.relative(process.cwd(), out),
+    bytes: model.onnx.length,
+    sha256: model.sha256,
+    accuracy: model.accuracy,
+  }),
+);

@@ -1,6 +1,14 @@
 import { Command } from "commander";
 import { benchCommand } from "./commands/bench.js";
+import { deployCommand } from "./commands/deploy.js";
+import { jobCommand } from "./commands/job.js";
+import { registerCommand } from "./commands/register.js";
+import { rewardsCommand } from "./commands/rewards.js";
 import { runCommand } from "./commands/run.js";
+import { stakeCommand } from "./commands/stake.js";
+import { unbondCommand } from "./commands/unbond.js";
+import { unjailCommand } from "./commands/unjail.js";
+import { withdrawCommand } from "./commands/withdraw.js";
 
 /**
  * The `mai` command tree. Each subcommand lives in `commands/<name>.ts` and is added here.
@@ -17,5 +25,13 @@ export function createProgram(): Command {
     });
   program.addCommand(runCommand());
   program.addCommand(benchCommand());
+  program.addCommand(jobCommand());
+  program.addCommand(registerCommand());
+  program.addCommand(stakeCommand());
+  program.addCommand(unbondCommand());
+  program.addCommand(withdrawCommand());
+  program.addCommand(unjailCommand());
+  program.addCommand(rewardsCommand());
+  program.addCommand(deployCommand());
   return program;
 }

@@ -13,7 +13,8 @@ export function benchCommand(): Command {
     .option("--seconds <n>", "measuring time per workload kind", "2")
     .action(async (options: { json?: boolean; seconds: string }) => {
       const seconds = Number(options.seconds);
-      if (!(seconds > 0 && seconds <= 600)) throw new Error(`--seconds must be a number in (0, 600], got "${options.seconds}"`);
+      if (!(seconds > 0 && seconds <= 600))
+        throw new Error(`--seconds must be a number in (0, 600], got "${options.seconds}"`);
       const { benchDevice } = await import("@maitoken/runtime");
       const result = await benchDevice({ seconds });
       const cpu = cpus()[0]?.model ?? "unknown";

@@ -87,7 +87,10 @@ async function run(file: string, options: RunOptions): Promise<void> {
     ...(result.accuracy !== undefined ? { accuracy: result.accuracy } : {}),
   };
   if (staging && out) {
-    writeFileSync(path.join(staging, "result.json"), `${JSON.stringify({ ...summary, spec, result: stripBytes(result) }, null, 2)}\n`);
+    writeFileSync(
+      path.join(staging, "result.json"),
+      `${JSON.stringify({ ...summary, spec, result: stripBytes(result) }, null, 2)}\n`,
+    );
     if (existsSync(out)) rmSync(out, { recursive: true });
     renameSync(staging, out);
   }

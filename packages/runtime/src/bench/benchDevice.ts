@@ -66,7 +66,10 @@ export async function benchDevice(options: { seconds?: number } = {}): Promise<B
     seed: 1,
     dataset: { id: "mnist-v1", split: "test", start: 0, end: 1000 },
     itemsPerUnit: 250,
-    transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }, { op: "embed", model: { ...MLP, hidden: [256, 64] } }],
+    transforms: [
+      { op: "normalize", mean: 0.1307, std: 0.3081 },
+      { op: "embed", model: { ...MLP, hidden: [256, 64] } },
+    ],
   }) as DataSpec;
   const dataRate = await measure(budget, computeUnits(data).cuPerUnit, () => {
     runDataUnit(data, unit++ % 4);

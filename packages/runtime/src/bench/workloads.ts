@@ -58,7 +58,10 @@ export function benchWorkloads(p: BenchWorkloadsParameters = {}): object[] {
   const mlp = loadTrain("mnist-mlp-train.json");
   const cnn = loadTrain("mnist-cnn-train.json");
 
-  for (const [model, spec, steps] of [["mlp", mlp, 100], ["cnn", cnn, 40]] as const) {
+  for (const [model, spec, steps] of [
+    ["mlp", mlp, 100],
+    ["cnn", cnn, 40],
+  ] as const) {
     const short: TrainSpec = { ...spec, stepsPerUnit: steps, checkpoints: 1, unitsPerChain: 1, chains: [{}] };
     runTrainUnit({ ...short, stepsPerUnit: 5 }, { chain: 0, unit: 0 });
     const elapsed = timer(clock);
@@ -76,10 +79,18 @@ export function benchWorkloads(p: BenchWorkloadsParameters = {}): object[] {
     auditor += t();
     if (h !== unit.checkpointHashes[j + 1]) throw new Error(`segment ${j} did not replay`);
   }
-  emit({ metric: "verify_fraction", value: round(auditor / mlp.checkpoints / miner), segments: mlp.checkpoints, clock });
+  emit({
+    metric: "verify_fraction",
+    value: round(auditor / mlp.checkpoints / miner),
+    segments: mlp.checkpoints,
+    clock,
+  });
 
   if (p.accuracy !== false) {
-    for (const [model, spec] of [["mlp", mlp], ["cnn", cnn]] as const) {
+    for (const [model, spec] of [
+      ["mlp", mlp],
+      ["cnn", cnn],
+    ] as const) {
       const elapsed = timer(clock);
       const job = runTrainJob(spec, { keepCheckpoints: false });
       emit({ metric: "accuracy", model, value: round(job.accuracy ?? Number.NaN), seconds: round(elapsed()), clock });

@@ -14,7 +14,10 @@ test("mnist-v1 is a fixed 80/20 per-digit split with interleaved classes", () =>
   assert.deepEqual([...d.test.labels.subarray(0, 10)], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const perDigit = new Array(10).fill(0);
   for (const l of d.train.labels) perDigit[l]++;
-  assert.ok(perDigit.every((n) => n >= 680 && n <= 910), `train per digit ${perDigit}`);
+  assert.ok(
+    perDigit.every((n) => n >= 680 && n <= 910),
+    `train per digit ${perDigit}`,
+  );
   let min = Infinity;
   let max = -Infinity;
   for (const v of d.train.x) {

@@ -25,7 +25,9 @@ export function getDataset(id: string): Dataset {
   const dataset: Dataset = { info, train: mnist.train, test: mnist.test };
   const hash = datasetHash(dataset);
   if (hash !== info.contentHash) {
-    throw new Error(`dataset ${id}: local copy hashes to ${hash}, expected ${info.contentHash} (different mnist package?)`);
+    throw new Error(
+      `dataset ${id}: local copy hashes to ${hash}, expected ${info.contentHash} (different mnist package?)`,
+    );
   }
   verified = dataset;
   return dataset;

@@ -45,15 +45,24 @@ test("bad fields are named with their path", () => {
   assert.deepEqual(fields({ ...train(), batchSize: undefined }), ["spec.batchSize: required (positive integer)"]);
   assert.deepEqual(fields({ ...train(), extra: 1 }), ['spec: Unrecognized key: "extra"']);
   assert.match(fields({ ...train(), checkpoints: 3 })[0], /^spec\.checkpoints: must divide stepsPerUnit \(20\)/);
-  assert.match(fields({ ...train(), dataset: { id: "mnist-v1", split: "train", end: 9000 } })[0], /^spec\.dataset\.end: /);
-  assert.match(fields({ ...train(), dataset: { id: "cifar", split: "train" } })[0], /^spec\.dataset\.id: unknown dataset/);
+  assert.match(
+    fields({ ...train(), dataset: { id: "mnist-v1", split: "train", end: 9000 } })[0],
+    /^spec\.dataset\.end: /,
+  );
+  assert.match(
+    fields({ ...train(), dataset: { id: "cifar", split: "train" } })[0],
+    /^spec\.dataset\.id: unknown dataset/,
+  );
   const wrongInput = train();
   wrongInput.model.inputSize = 100;
   assert.match(fields(wrongInput)[0], /^spec\.model\.inputSize: must be 784/);
   assert.deepEqual(fields({ ...train(), chains: [{ optimizer: { beta1: 0.9 } }] }), [
     "spec.chains[0].optimizer.beta1: not a field of the sgd optimizer",
   ]);
-  assert.match(fields({ ...train(), chains: [{ optimizer: { lr: 0 } }] })[0], /^spec\.chains\[0\]\.optimizer\.lr: expected positive number/);
+  assert.match(
+    fields({ ...train(), chains: [{ optimizer: { lr: 0 } }] })[0],
+    /^spec\.chains\[0\]\.optimizer\.lr: expected positive number/,
+  );
   assert.match(fields([1, 2])[0], /^spec: expected a JSON object/);
 });
 
@@ -74,7 +83,10 @@ test("infer and data specs validate their own fields", () => {
   };
   assert.equal(parseSpec(infer).kind, "infer");
   assert.match(fields({ ...infer, mode: "fast" })[0], /^spec\.mode: /);
-  assert.match(fields({ ...infer, tolerance: { abs: 1e-4, rel: 1e-3 } })[0], /^spec\.tolerance: only allowed in tolerant mode/);
+  assert.match(
+    fields({ ...infer, tolerance: { abs: 1e-4, rel: 1e-3 } })[0],
+    /^spec\.tolerance: only allowed in tolerant mode/,
+  );
   const data = {
     version: 1,
     engine: ENGINE_VERSION,
@@ -82,10 +94,16 @@ test("infer and data specs validate their own fields", () => {
     seed: 1,
     dataset: { id: "mnist-v1", split: "test", end: 100 },
     itemsPerUnit: 50,
-    transforms: [{ op: "normalize", mean: 0.13, std: 0.3 }, { op: "embed", model: train().model }],
+    transforms: [
+      { op: "normalize", mean: 0.13, std: 0.3 },
+      { op: "embed", model: train().model },
+    ],
     dedup: true,
   };
   assert.equal(parseSpec(data).kind, "data");
-  assert.match(fields({ ...data, transforms: [{ op: "normalize", mean: 0, std: 0 }] })[0], /^spec\.transforms\[0\]\.std: expected positive number/);
+  assert.match(
+    fields({ ...data, transforms: [{ op: "normalize", mean: 0, std: 0 }] })[0],
+    /^spec\.transforms\[0\]\.std: expected positive number/,
+  );
   assert.match(fields({ ...data, transforms: [{ op: "blur" }] })[0], /^spec\.transforms\[0\]\.op: /);
 });

@@ -67,7 +67,10 @@ export function parseSpec(input: unknown): JobSpec {
       let shape = info ? [...info.itemShape] : undefined;
       spec.transforms.forEach((t, i) => {
         if (!shape) return;
-        if (t.op === "avgPool" && (shape.length !== 3 || (shape[1] as number) < t.size || (shape[2] as number) < t.size)) {
+        if (
+          t.op === "avgPool" &&
+          (shape.length !== 3 || (shape[1] as number) < t.size || (shape[2] as number) < t.size)
+        ) {
           add(["transforms", i, "size"], `cannot pool items of shape [${shape.join(", ")}] by ${t.size}`);
           shape = undefined;
           return;
@@ -76,12 +79,18 @@ export function parseSpec(input: unknown): JobSpec {
           const model = t.model as ModelSpec;
           const wanted = model.kind === "mlp" ? [model.inputSize] : model.inputShape;
           if (product(wanted) !== product(shape) || (model.kind === "cnn" && wanted.join(",") !== shape.join(","))) {
-            add(["transforms", i, "model"], `takes items of shape [${wanted.join(", ")}] but gets [${shape.join(", ")}]`);
+            add(
+              ["transforms", i, "model"],
+              `takes items of shape [${wanted.join(", ")}] but gets [${shape.join(", ")}]`,
+            );
             shape = undefined;
             return;
           }
           if ((t.layer ?? "penultimate") === "penultimate" && model.kind === "mlp" && model.layerNorm) {
-            add(["transforms", i, "layer"], "penultimate embeddings of layer-normed MLPs are not supported; use \"logits\"");
+            add(
+              ["transforms", i, "layer"],
+              'penultimate embeddings of layer-normed MLPs are not supported; use "logits"',
+            );
           }
           try {
             forwardFlops(model);

@@ -31,7 +31,9 @@ const positive = (max: number) =>
     .number({ error: expected("positive number") })
     .positive({ error: "expected positive number" })
     .max(max, { error: `expected positive number at most ${max}` });
-const finite = z.number({ error: expected("finite number") }).refine(Number.isFinite, { error: "expected finite number" });
+const finite = z
+  .number({ error: expected("finite number") })
+  .refine(Number.isFinite, { error: "expected finite number" });
 
 export const activationSchema = z.enum(["relu", "gelu", "tanh", "sigmoid"]);
 
@@ -83,7 +85,7 @@ export const optimizerOverrideSchema = z.strictObject({
 });
 
 export const datasetRefSchema = z.strictObject({
-  id: z.string({ error: expected("dataset id such as \"mnist-v1\"") }),
+  id: z.string({ error: expected('dataset id such as "mnist-v1"') }),
   split: z.enum(["train", "test"]),
   /** First item (inclusive); default 0. */
   start: nonNegInt(1 << 30).optional(),
@@ -142,7 +144,11 @@ export const inferSpecSchema = z.strictObject({
   /** Name of the graph input; default the model's first input. */
   inputName: z.string().min(1).optional(),
   /** Shape of one item as the model wants it; default the dataset's item shape. */
-  itemShape: z.array(posInt(1 << 20)).min(1).max(8).optional(),
+  itemShape: z
+    .array(posInt(1 << 20))
+    .min(1)
+    .max(8)
+    .optional(),
 });
 
 export const transformSchema = z.discriminatedUnion("op", [

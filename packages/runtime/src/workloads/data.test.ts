@@ -23,8 +23,12 @@ test("a data unit normalises, pools and embeds each item, hashing every output r
   const pooled = new Float32Array(196);
   for (let r = 0; r < 14; r++) {
     for (let c = 0; c < 14; c++) {
-      const at = (y: number, x: number) => Math.fround(Math.fround(pixels[y * 28 + x]! - Math.fround(0.1307)) / Math.fround(0.3081));
-      const sum = Math.fround(Math.fround(Math.fround(at(2 * r, 2 * c) + at(2 * r, 2 * c + 1)) + at(2 * r + 1, 2 * c)) + at(2 * r + 1, 2 * c + 1));
+      const at = (y: number, x: number) =>
+        Math.fround(Math.fround(pixels[y * 28 + x]! - Math.fround(0.1307)) / Math.fround(0.3081));
+      const sum = Math.fround(
+        Math.fround(Math.fround(at(2 * r, 2 * c) + at(2 * r, 2 * c + 1)) + at(2 * r + 1, 2 * c)) +
+          at(2 * r + 1, 2 * c + 1),
+      );
       pooled[r * 14 + c] = Math.fround(sum / 4);
     }
   }
@@ -43,7 +47,10 @@ test("dedup binds the kept item indices into the root; a job's root is over its 
   assert.deepEqual(withDedup.itemHashes, without.itemHashes);
   assert.equal(without.resultRoot, resultRoot(without.itemHashes));
   assert.notEqual(withDedup.resultRoot, without.resultRoot);
-  assert.deepEqual(withDedup.kept, Array.from({ length: 25 }, (_, i) => i));
+  assert.deepEqual(
+    withDedup.kept,
+    Array.from({ length: 25 }, (_, i) => i),
+  );
   const job = runDataJob(spec);
   assert.equal(job.units.length, 3);
   assert.equal(job.units[2]?.end, 60);

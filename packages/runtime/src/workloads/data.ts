@@ -31,7 +31,8 @@ export interface DataUnitResult extends ItemsUnitResult {
 export function runDataUnit(spec: DataSpec, index: number): DataUnitResult {
   const { start: first, end: last } = itemRange(spec.dataset);
   const units = Math.ceil((last - first) / spec.itemsPerUnit);
-  if (!(Number.isInteger(index) && index >= 0 && index < units)) throw new RangeError(`unit ${index} outside 0..${units - 1}`);
+  if (!(Number.isInteger(index) && index >= 0 && index < units))
+    throw new RangeError(`unit ${index} outside 0..${units - 1}`);
   const start = first + index * spec.itemsPerUnit;
   const end = Math.min(last, start + spec.itemsPerUnit);
   const split = getDataset(spec.dataset.id)[spec.dataset.split];
@@ -39,7 +40,12 @@ export function runDataUnit(spec: DataSpec, index: number): DataUnitResult {
   const items = Array.from({ length: end - start }, (_, i) => start + i);
   const kept = spec.dedup
     ? dedupByHash(
-        items.map((item) => hashTensor({ shape: split.itemShape, data: split.x.subarray(item * split.itemSize, (item + 1) * split.itemSize) })),
+        items.map((item) =>
+          hashTensor({
+            shape: split.itemShape,
+            data: split.x.subarray(item * split.itemSize, (item + 1) * split.itemSize),
+          }),
+        ),
       ).map((i) => items[i] as number)
     : items;
   let x = gatherItems(split, kept).x;

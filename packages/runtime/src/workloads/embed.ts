@@ -28,7 +28,8 @@ export function createEmbedder(model: ModelSpec, seed: number, layer: "penultima
   if (layer === "logits" || model.hidden.length === 0) {
     return { width: model.classes, embed: (x) => forward(model, full, input(model, x)) };
   }
-  if (model.kind === "mlp" && model.layerNorm) throw new Error("penultimate embeddings of layer-normed MLPs are not supported; use layer \"logits\"");
+  if (model.kind === "mlp" && model.layerNorm)
+    throw new Error('penultimate embeddings of layer-normed MLPs are not supported; use layer "logits"');
   const cut = truncateModel(model);
   const shapes = initParams(cut, seed);
   const params: Param[] = full.slice(0, shapes.length);
@@ -42,5 +43,7 @@ export function createEmbedder(model: ModelSpec, seed: number, layer: "penultima
 
 function input(model: ModelSpec, x: Tensor): Tensor {
   const n = x.shape[0] as number;
-  return model.kind === "mlp" ? { shape: [n, model.inputSize], data: x.data } : { shape: [n, ...model.inputShape], data: x.data };
+  return model.kind === "mlp"
+    ? { shape: [n, model.inputSize], data: x.data }
+    : { shape: [n, ...model.inputShape], data: x.data };
 }

@@ -6,7 +6,13 @@ import { modelInput } from "./trainContext.js";
 const EVAL_BATCH = 250;
 
 /** Top-1 accuracy of a model on items [start, end) of a split (ties go to the lowest class). */
-export function evaluateAccuracy(model: ModelSpec, params: Param[], split: DataSplit, start: number, end: number): number {
+export function evaluateAccuracy(
+  model: ModelSpec,
+  params: Param[],
+  split: DataSplit,
+  start: number,
+  end: number,
+): number {
   let correct = 0;
   for (let a = start; a < end; a += EVAL_BATCH) {
     const b = Math.min(end, a + EVAL_BATCH);
@@ -22,7 +28,8 @@ export function countCorrect(logits: Float32Array, classes: number, labels: Int3
   let correct = 0;
   for (let i = 0; i < labels.length; i++) {
     let best = 0;
-    for (let c = 1; c < classes; c++) if ((logits[i * classes + c] as number) > (logits[i * classes + best] as number)) best = c;
+    for (let c = 1; c < classes; c++)
+      if ((logits[i * classes + c] as number) > (logits[i * classes + best] as number)) best = c;
     if (best === labels[i]) correct++;
   }
   return correct;

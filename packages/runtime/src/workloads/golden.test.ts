@@ -7,11 +7,17 @@ import { fileURLToPath } from "node:url";
 import { ENGINE_VERSION } from "../engine/index.js";
 import { type GoldenCase, computeGolden, goldenSpecs } from "./golden.js";
 
-const golden = JSON.parse(readFileSync(new URL("./golden.json", import.meta.url), "utf8")) as { engine: string; cases: GoldenCase[] };
+const golden = JSON.parse(readFileSync(new URL("./golden.json", import.meta.url), "utf8")) as {
+  engine: string;
+  cases: GoldenCase[];
+};
 const script = fileURLToPath(new URL("./golden.ts", import.meta.url));
 
 async function inChildProcess(): Promise<GoldenCase[]> {
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], { encoding: "utf8", maxBuffer: 1 << 24 });
+  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", script], {
+    encoding: "utf8",
+    maxBuffer: 1 << 24,
+  });
   return (JSON.parse(stdout) as { cases: GoldenCase[] }).cases;
 }
 
@@ -33,8 +39,14 @@ test("this machine reproduces every golden result root", async () => {
 
 test("the same specs in two separate processes give identical result roots", async () => {
   const [a, b] = await Promise.all([inChildProcess(), inChildProcess()]);
-  assert.deepEqual(a.map((c) => c.resultRoot), b.map((c) => c.resultRoot));
-  assert.deepEqual(a.map((c) => c.resultRoot), golden.cases.map((c) => c.resultRoot));
+  assert.deepEqual(
+    a.map((c) => c.resultRoot),
+    b.map((c) => c.resultRoot),
+  );
+  assert.deepEqual(
+    a.map((c) => c.resultRoot),
+    golden.cases.map((c) => c.resultRoot),
+  );
   // Different workloads never share a root.
   assert.equal(new Set(a.map((c) => c.resultRoot)).size, a.length);
 });

@@ -20,7 +20,11 @@ const inferExample = loadSpecFile(`${examples}mnist-infer.json`).spec as InferSp
 const trainExample = loadSpecFile(`${examples}mnist-mlp-train-small.json`).spec as TrainSpec;
 let built: ReturnType<typeof trainAndExport> | undefined;
 const rebuilt = () => (built ??= trainAndExport(trainExample));
-const spec: InferSpec = { ...inferExample, dataset: { id: "mnist-v1", split: "test", start: 100, end: 400 }, itemsPerUnit: 120 };
+const spec: InferSpec = {
+  ...inferExample,
+  dataset: { id: "mnist-v1", split: "test", start: 100, end: 400 },
+  itemsPerUnit: 120,
+};
 
 test("the example ONNX model is exactly what training the small example spec and exporting it gives", () => {
   const committed = readFileSync(`${examples}models/mnist-mlp-small.onnx`);
@@ -39,12 +43,21 @@ test("exact inference reproduces the engine's forward pass bit for bit", async (
   runTrainJob(trainExample, { onUnit: (u) => (final = u.checkpoints[trainExample.checkpoints]) });
   const params = decodeCheckpoint(final as Uint8Array).state.params;
   const job = await runInferJob(spec, { baseDir: examples });
-  assert.deepEqual(job.units.map((u) => [u.start, u.end]), [[100, 220], [220, 340], [340, 400]]);
+  assert.deepEqual(
+    job.units.map((u) => [u.start, u.end]),
+    [
+      [100, 220],
+      [220, 340],
+      [340, 400],
+    ],
+  );
   const model = spec.model.arch as ModelSpec;
   const split = getDataset("mnist-v1").test;
   const batch = selectItems(split, 220, 340);
   const logits = forward(model, params, { shape: [120, 784], data: batch.x.data });
-  const expected = Array.from({ length: 120 }, (_, i) => hashTensor({ shape: [10], data: logits.data.subarray(i * 10, i * 10 + 10) }));
+  const expected = Array.from({ length: 120 }, (_, i) =>
+    hashTensor({ shape: [10], data: logits.data.subarray(i * 10, i * 10 + 10) }),
+  );
   assert.deepEqual(job.units[1]?.itemHashes, expected);
   assert.equal(job.accuracy, evaluateAccuracy(model, params, split, 100, 400));
   const again = await runInferJob(spec, { baseDir: examples });
@@ -65,8 +78,20 @@ test("tolerant inference (ONNX Runtime) stays within float error of exact mode",
 
 test("a model whose bytes differ from the pinned sha256, or that is not the stated architecture, is refused", async () => {
   const pinned = { ...spec, model: { ...spec.model, sha256: `0x${"ab".repeat(32)}` } };
-  await assert.rejects(runInferJob(pinned, { baseDir: examples }), /hashes to 0x[0-9a-f]{64}, but the spec pins 0xabab/);
-  await assert.rejects(runInferJob({ ...spec, model: { ...spec.model, onnx: "missing.onnx" } }, { baseDir: examples }), /cannot read the ONNX model/);
-  const bigger = { ...spec, model: { onnx: spec.model.onnx, arch: { ...(spec.model.arch as ModelSpec), hidden: [128] } } } as InferSpec;
-  await assert.rejects(runInferJob(bigger, { baseDir: examples }), /holds 50890 float parameters but spec.model.arch has 101770/);
+  await assert.rejects(
+    runInferJob(pinned, { baseDir: examples }),
+    /hashes to 0x[0-9a-f]{64}, but the spec pins 0xabab/,
+  );
+  await assert.rejects(
+    runInferJob({ ...spec, model: { ...spec.model, onnx: "missing.onnx" } }, { baseDir: examples }),
+    /cannot read the ONNX model/,
+  );
+  const bigger = {
+    ...spec,
+    model: { onnx: spec.model.onnx, arch: { ...(spec.model.arch as ModelSpec), hidden: [128] } },
+  } as InferSpec;
+  await assert.rejects(
+    runInferJob(bigger, { baseDir: examples }),
+    /holds 50890 float parameters but spec.model.arch has 101770/,
+  );
 });

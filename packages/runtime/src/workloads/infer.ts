@@ -26,7 +26,8 @@ export interface InferUnitResult extends ItemsUnitResult {
 export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, index: number): Promise<InferUnitResult> {
   const { start: first, end: last } = itemRange(spec.dataset);
   const units = Math.ceil((last - first) / spec.itemsPerUnit);
-  if (!(Number.isInteger(index) && index >= 0 && index < units)) throw new RangeError(`unit ${index} outside 0..${units - 1}`);
+  if (!(Number.isInteger(index) && index >= 0 && index < units))
+    throw new RangeError(`unit ${index} outside 0..${units - 1}`);
   const start = first + index * spec.itemsPerUnit;
   const end = Math.min(last, start + spec.itemsPerUnit);
   const batch = selectItems(getDataset(spec.dataset.id)[spec.dataset.split], start, end);

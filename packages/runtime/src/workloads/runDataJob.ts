@@ -13,7 +13,10 @@ export interface DataJobResult extends JobResult {
 }
 
 /** Runs every unit of a data job. */
-export function runDataJob(spec: DataSpec, options: { onProgress?: (done: number, total: number) => void } = {}): DataJobResult {
+export function runDataJob(
+  spec: DataSpec,
+  options: { onProgress?: (done: number, total: number) => void } = {},
+): DataJobResult {
   const steps = dataJobSteps(spec, options);
   for (;;) {
     const next = steps.next();

@@ -7,12 +7,15 @@ import { smallDataSpec, smallTrainSpec } from "./testSpecs.js";
 
 test("runUnit addresses train units chain-major and reproduces the job's unit roots", async () => {
   const spec = smallTrainSpec();
-  assert.deepEqual([0, 1, 2, 3].map((i) => trainUnitRef(spec, i)), [
-    { chain: 0, unit: 0 },
-    { chain: 0, unit: 1 },
-    { chain: 1, unit: 0 },
-    { chain: 1, unit: 1 },
-  ]);
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => trainUnitRef(spec, i)),
+    [
+      { chain: 0, unit: 0 },
+      { chain: 0, unit: 1 },
+      { chain: 1, unit: 0 },
+      { chain: 1, unit: 1 },
+    ],
+  );
   assert.throws(() => trainUnitRef(spec, 4), RangeError);
   const job = runTrainJob(spec);
   const u2 = await runUnit(spec, 2);

@@ -19,7 +19,8 @@ export interface RunUnitInputs {
 /** Chain and position of global train unit `index` (chain-major numbering). */
 export function trainUnitRef(spec: TrainSpec, index: number): TrainUnitRef {
   const total = spec.chains.length * spec.unitsPerChain;
-  if (!(Number.isInteger(index) && index >= 0 && index < total)) throw new RangeError(`unit ${index} outside 0..${total - 1}`);
+  if (!(Number.isInteger(index) && index >= 0 && index < total))
+    throw new RangeError(`unit ${index} outside 0..${total - 1}`);
   return { chain: Math.floor(index / spec.unitsPerChain), unit: index % spec.unitsPerChain };
 }
 

@@ -39,7 +39,11 @@ test("units chain: checkpoint 0 is the predecessor's final checkpoint, unit 0 st
 test("re-running any segment reproduces the next checkpoint's hash", () => {
   for (const u of job.units) {
     for (let j = 0; j < spec.checkpoints; j++) {
-      assert.equal(verifySegment(spec, u, j, u.checkpoints[j]!), u.checkpointHashes[j + 1], `chain ${u.chain} unit ${u.unit} segment ${j}`);
+      assert.equal(
+        verifySegment(spec, u, j, u.checkpoints[j]!),
+        u.checkpointHashes[j + 1],
+        `chain ${u.chain} unit ${u.unit} segment ${j}`,
+      );
     }
   }
 });
@@ -56,7 +60,12 @@ test("a one-bit change in any checkpoint is detected", () => {
   for (let k = 0; k <= spec.checkpoints; k++) {
     const bytes = u.checkpoints[k]!;
     // Bits in the loss field, the state header, the first weight and the last moment byte.
-    for (const [byte, bit] of [[9, 0], [20, 3], [Math.floor(bytes.length / 3), 7], [bytes.length - 1, 1]] as const) {
+    for (const [byte, bit] of [
+      [9, 0],
+      [20, 3],
+      [Math.floor(bytes.length / 3), 7],
+      [bytes.length - 1, 1],
+    ] as const) {
       const flipped = bytes.slice();
       flipped[byte]! ^= 1 << bit;
       const h = checkpointHash(flipped);
@@ -94,7 +103,11 @@ test("PoL spoofing: checkpoints interpolated between start and final weights fai
   }
   fake.push(u.checkpoints[spec.checkpoints]!);
   for (let j = 0; j < spec.checkpoints; j++) {
-    assert.notEqual(verifySegment(spec, u, j, fake[j]!), checkpointHash(fake[j + 1]!), `segment ${j} accepted a fabricated checkpoint`);
+    assert.notEqual(
+      verifySegment(spec, u, j, fake[j]!),
+      checkpointHash(fake[j + 1]!),
+      `segment ${j} accepted a fabricated checkpoint`,
+    );
   }
 });
 
@@ -114,7 +127,9 @@ test("checkpoints placed elsewhere in the data stream or with foreign shapes are
   });
   assert.throws(() => verifySegment(spec, u, 1, shifted), /data cursor/);
   assert.throws(() => verifySegment(spec, u, 2, u.checkpoints[1]!), /step/);
-  const wide = smallTrainSpec({ model: { kind: "mlp", inputSize: 784, hidden: [17], classes: 10, activation: "relu" } });
+  const wide = smallTrainSpec({
+    model: { kind: "mlp", inputSize: 784, hidden: [17], classes: 10, activation: "relu" },
+  });
   assert.throws(() => verifySegment(spec, u, 0, initialCheckpoint(wide, 0)), /do not match the spec's model/);
   assert.throws(() => verifySegment(spec, u, 0, new Uint8Array(40)), /malformed checkpoint/);
 });

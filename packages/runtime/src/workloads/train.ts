@@ -40,7 +40,8 @@ export function runTrainUnit(spec: TrainSpec, p: RunTrainUnitParameters): TrainU
   checkUnitRef(spec, p);
   let startBytes = p.start;
   if (!startBytes) {
-    if (p.unit !== 0) throw new RangeError(`unit ${p.unit} of chain ${p.chain} needs its predecessor's final checkpoint`);
+    if (p.unit !== 0)
+      throw new RangeError(`unit ${p.unit} of chain ${p.chain} needs its predecessor's final checkpoint`);
     startBytes = initialCheckpoint(spec, p.chain);
   }
   const state = openCheckpoint(ctx, startBytes, p.unit * spec.stepsPerUnit);
@@ -124,13 +125,15 @@ function openCheckpoint(ctx: TrainContext, bytes: Uint8Array, step: number): Tra
   const shapesMatch =
     state.params.length === reference.params.length &&
     state.params.every(
-      (p, i) => p.name === reference.params[i]?.name && p.tensor.shape.join(",") === reference.params[i]?.tensor.shape.join(","),
+      (p, i) =>
+        p.name === reference.params[i]?.name &&
+        p.tensor.shape.join(",") === reference.params[i]?.tensor.shape.join(","),
     ) &&
     state.moments.length === reference.moments.length &&
     state.moments.every(
-      (m, i) => m.length === reference.moments[i]?.length && m.every((b, k) => b.length === reference.moments[i]?.[k]?.length),
+      (m, i) =>
+        m.length === reference.moments[i]?.length && m.every((b, k) => b.length === reference.moments[i]?.[k]?.length),
     );
   if (!shapesMatch) throw new PolError("checkpoint parameters do not match the spec's model");
   return state;
 }
-

@@ -29,5 +29,11 @@ export function trainAndExport(spec: TrainSpec, chain = 0): TrainAndExportReturn
   if (!final) throw new RangeError(`chain ${chain} outside 0..${spec.chains.length - 1}`);
   const onnx = exportOnnx(spec.model, decodeCheckpoint(final).state.params);
   const accuracy = job.chains[chain]?.accuracy;
-  return { onnx, sha256: sha256(onnx), resultRoot: job.resultRoot, unitRoots: job.unitRoots, ...(accuracy !== undefined ? { accuracy } : {}) };
+  return {
+    onnx,
+    sha256: sha256(onnx),
+    resultRoot: job.resultRoot,
+    unitRoots: job.unitRoots,
+    ...(accuracy !== undefined ? { accuracy } : {}),
+  };
 }

@@ -42,5 +42,7 @@ export function trainContext(spec: TrainSpec, chain: number): TrainContext {
 /** Batch tensor in the layout the model takes: [n, inputSize] for an MLP, [n, c, h, w] for a CNN. */
 export function modelInput(model: ModelSpec, x: Tensor): Tensor {
   const n = x.shape[0] as number;
-  return model.kind === "mlp" ? { shape: [n, model.inputSize], data: x.data } : { shape: [n, ...model.inputShape], data: x.data };
+  return model.kind === "mlp"
+    ? { shape: [n, model.inputSize], data: x.data }
+    : { shape: [n, ...model.inputShape], data: x.data };
 }

@@ -6,4 +6,3 @@ export function truncateModel(model: ModelSpec): ModelSpec {
   if (width === undefined) throw new Error("a model without hidden layers has no penultimate layer");
   return { ...model, hidden: model.hidden.slice(0, -1), classes: width };
 }
-
