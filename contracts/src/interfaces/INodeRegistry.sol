@@ -11,6 +11,9 @@ import {DeviceClass} from "./Types.sol";
 ///      the first deposit binds that owner to the not-yet-registered node;
 ///   2. the hot key calls `register(owner, deviceClass, capacityCUps, metadataURI)`, naming the same
 ///      owner; it succeeds once the bound stake covers `minStake(deviceClass)`.
+/// A third party who learns a hot key before its first deposit could bind itself as owner by staking first
+/// (it gains nothing: it cannot register the key, and can take its own deposit back); the operator then
+/// uses a fresh hot key. Keep hot keys private until the owner's first `stake` is mined.
 /// Later deposits by anyone are credited to the node and belong to its owner. Stake leaves through
 /// `requestUnbond` then `withdraw` after `unbondingPeriod`; stake under unbonding stays slashable.
 /// Invariant: for each class c, `_classWeight[c] == Σ cachedWeight(n)` over nodes n of class c, kept in
@@ -110,6 +113,8 @@ interface INodeRegistry {
 
     /// @notice Wires the JobMarket (allowed to call the market hooks) and the RewardEngine (epoch clock).
     /// @dev Once, by the deployer.
+    /// @param market The JobMarket.
+    /// @param rewardEngine The RewardEngine.
     function wire(address market, address rewardEngine) external;
 
     /// @notice Deposits stake for `node`; the first deposit on an unregistered node binds the caller as owner.
@@ -127,62 +132,87 @@ interface INodeRegistry {
     function register(address owner, DeviceClass deviceClass, uint64 capacityCUps, string calldata metadataURI) external;
 
     /// @notice Updates capacity and metadata. Hot key or owner.
+    /// @param node The node's hot key.
+    /// @param capacityCUps New declared throughput.
+    /// @param metadataURI New blob endpoint and hardware descriptor.
     function setMetadata(address node, uint64 capacityCUps, string calldata metadataURI) external;
 
     /// @notice Moves `amount` of unlocked bonded stake to unbonding and restarts the unbonding timer. Owner only.
+    /// @dev The node's whole unbonding balance becomes withdrawable `unbondingPeriod` after the latest request.
+    /// @param node The node's hot key.
+    /// @param amount MAI wei, at most `freeStake(node)`.
     function requestUnbond(address node, uint256 amount) external;
 
     /// @notice Pays all unbonding stake to the owner once the unbonding period is over. Owner only.
+    /// @param node The node's hot key.
     /// @return amount MAI wei paid.
     function withdraw(address node) external returns (uint256 amount);
 
     /// @notice Leaves jail once the term is over; reputation is raised to `repJail` if below. Hot key or owner.
+    /// @param node The node's hot key.
     function unjail(address node) external;
 
     /// @notice Recomputes a node's cached sortition weight (needed only after a governance change of a
     /// minimum stake or `repJail`). Anyone.
+    /// @param node The node's hot key.
     function poke(address node) external;
 
     /// @notice Locks collateral for an open lease. Market only.
+    /// @param node The node's hot key.
+    /// @param amount MAI wei, at most `freeStake(node)`.
     function lockCollateral(address node, uint256 amount) external;
 
     /// @notice Unlocks collateral of a closed lease. Market only.
+    /// @param node The node's hot key.
+    /// @param amount MAI wei, at most the locked amount.
     function unlockCollateral(address node, uint256 amount) external;
 
     /// @notice Slashes up to `amount`, taking from bonded stake then unbonding; sends the taken MAI to the market.
     /// @dev Locked collateral is not released here; the market unlocks it separately.
+    /// @param node The node's hot key.
+    /// @param amount MAI wei requested.
     /// @return taken MAI wei actually taken (less than `amount` if the node holds less).
     function slash(address node, uint256 amount) external returns (uint256 taken);
 
     /// @notice Reputation after a passed audit: `+ (10000 - rep) / 16`. Market only.
+    /// @param node The node's hot key (must be registered).
     function recordAuditPassed(address node) external;
 
     /// @notice Reputation after an unaudited acceptance: `+ (10000 - rep) / 256`. Market only.
+    /// @param node The node's hot key (must be registered).
     function recordAccepted(address node) external;
 
-    /// @notice Reputation after an expired lease: `- rep / 8`; jails below `repJail`. Market only.
+    /// @notice Reputation after an expired lease: `- ceil(rep / 8)`; jails below `repJail`. Market only.
+    /// @param node The node's hot key (must be registered).
     function recordExpired(address node) external;
 
     /// @notice Reputation after a lost dispute or withheld reveal: halved; jails below `repJail`. Market only.
+    /// @param node The node's hot key (must be registered).
     function recordDisputeLost(address node) external;
 
-    /// @notice Full read model of a node.
+    /// @notice Full read model of a node (copies the metadata string; the market should prefer `nodeCore`).
+    /// @param node The node's hot key.
     function getNode(address node) external view returns (NodeView memory);
 
     /// @notice Owner of a node (zero if none bound).
+    /// @param node The node's hot key.
     function ownerOf(address node) external view returns (address);
 
-    /// @notice Registered, not jailed and bonded stake at least `minStake(class)`.
+    /// @notice Registered, not jailed and bonded stake at least `minStake(class)` (live, reads the config).
+    /// @param node The node's hot key.
     function isActive(address node) external view returns (bool);
 
     /// @notice Bonded stake minus locked collateral (0 if negative after a slash).
+    /// @param node The node's hot key.
     function freeStake(address node) external view returns (uint256);
 
     /// @notice Sortition weight: the node's reputation (bps, at least 1) while active, else 0.
     /// @dev Returns the cached value included in the class sums, so `w / activeWeight` is exact.
+    /// @param node The node's hot key.
     function assignmentWeight(address node) external view returns (uint256);
 
-    /// @notice Sum of `assignmentWeight` over nodes of class `minClass` or above. O(1).
+    /// @notice Sum of `assignmentWeight` over nodes of class `minClass` or above. O(1): one SLOAD.
+    /// @param minClass The weakest admitted class.
     function activeWeight(DeviceClass minClass) external view returns (uint256);
 
     /// @notice What the market needs to admit a lease, without copying the metadata string (3 SLOADs).
@@ -205,6 +235,7 @@ interface INodeRegistry {
     function rewardInputs(address node) external view returns (bool eligible, uint16 reputation, uint256 bondedStake);
 
     /// @notice Minimum stake of a device class (current config).
+    /// @param deviceClass The class.
     function minStake(DeviceClass deviceClass) external view returns (uint256);
 
     /// @notice Total MAI held by the registry (bonded + unbonding of all nodes).

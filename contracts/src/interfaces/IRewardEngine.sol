@@ -46,16 +46,23 @@ interface IRewardEngine {
     event Wired(address market);
 
     /// @notice Wires the JobMarket (the only caller of `accrue`). Once, by the deployer.
+    /// @param market The JobMarket.
     function wire(address market) external;
 
     /// @notice Adds the weight of `cu` verified compute units of `node` to the open epoch. Market only.
     /// @dev Settles the previous epoch first if a new one began. Jailed or unregistered nodes accrue nothing.
+    /// Work excluded from emission (fees-only leases, tolerant mode) must simply not be passed here.
+    /// @param node The node's hot key.
+    /// @param cu Verified compute units (the market's `cuPerUnit` times the units accepted or re-run).
     function accrue(address node, uint256 cu) external;
 
     /// @notice Settles the open epoch if a new one began (keeper entry point; idempotent).
     function advanceEpoch() external;
 
     /// @notice Pays the node's share of each listed settled epoch to its owner. Hot key or owner.
+    /// @dev Settles lazily first. An epoch in which the node has no weight pays 0 and is not marked.
+    /// @param node The node's hot key.
+    /// @param epochs Settled epochs to claim, each at most once (bounded by the caller's list).
     /// @return paid Total MAI wei minted to the owner.
     function claimRewards(address node, uint256[] calldata epochs) external returns (uint256 paid);
 
@@ -66,15 +73,25 @@ interface IRewardEngine {
     function openEpoch() external view returns (uint256);
 
     /// @notice Whether `epoch` is settled (its rewards are final), counting a pending lazy settlement.
+    /// @param epoch The epoch.
     function isSettled(uint256 epoch) external view returns (bool);
 
     /// @notice W(e) and minted(e) of an epoch (minted is 0 until settled).
+    /// @param epoch The epoch.
+    /// @return work W(e), weighted compute (RewardWeight units).
+    /// @return minted Emission scheduled for the epoch.
     function epochInfo(uint256 epoch) external view returns (uint256 work, uint256 minted);
 
     /// @notice Weight of a node in an epoch and whether it was claimed.
+    /// @param epoch The epoch.
+    /// @param node The node's hot key.
+    /// @return weight w_i(e).
+    /// @return claimed Whether the share was paid.
     function nodeEpochWeight(uint256 epoch, address node) external view returns (uint256 weight, bool claimed);
 
     /// @notice Claimable amount of a node for a settled epoch (0 if claimed or not settled).
+    /// @param node The node's hot key.
+    /// @param epoch The epoch.
     function pendingReward(address node, uint256 epoch) external view returns (uint256);
 
     /// @notice Effective time theta (WAD epochs).
