@@ -246,6 +246,28 @@ contract RewardEngineTest is Base {
         assertGt(rewardEngine.difficulty(), 0);
     }
 
+    /// @dev Governance may move alpha, H, D0 and G between any two epochs; no epoch ever mints more than e0,
+    /// theta never advances more than one epoch per epoch, and the total stays within the pool.
+    function testFuzz_advanceEpoch_parameterChangesNeverRaiseEmission(uint256 seed) public {
+        bytes32[4] memory keys = [ConfigKeys.ALPHA_WAD, ConfigKeys.HALF_LIFE_EPOCHS, ConfigKeys.D0, ConfigKeys.DOUBLING_EPOCHS];
+        for (uint256 e; e < 8; ++e) {
+            seed = uint256(keccak256(abi.encode(seed, e)));
+            bytes32 key = keys[seed % 4];
+            (uint256 lo, uint256 hi) = config.bounds(key);
+            if (key == ConfigKeys.HALF_LIFE_EPOCHS) hi = 400_000; // the e0 * H budget rejects larger H at e0 = 1000
+            vm.prank(address(timelock));
+            config.setParameter(key, bound(seed >> 8, lo, hi));
+            _accrue(miner1, bound(seed >> 128, 0, 100_000));
+            uint256 thetaBefore = rewardEngine.theta();
+            _warpToEpoch(e + 1);
+            rewardEngine.advanceEpoch();
+            (, uint256 minted) = rewardEngine.epochInfo(e);
+            assertLe(minted, E0, "never above e0");
+            assertLe(rewardEngine.theta(), thetaBefore + 1e18, "theta advances at most one epoch");
+        }
+        assertLe(rewardEngine.totalScheduled(), 8 * E0);
+    }
+
     function test_advanceEpoch_capsAtMiningPool() public {
         address[] memory recipients = new address[](1);
         recipients[0] = faucet;
