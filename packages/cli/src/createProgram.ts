@@ -17,23 +17,23 @@ import { withdrawCommand } from "./commands/withdraw.js";
  * await createProgram().parseAsync(["node", "mai", "run", "examples/mnist-mlp-train-small.json", "--json"]);
  */
 export function createProgram(): Command {
-	const program = new Command("mai")
-		.description("mAIToken: run, verify and benchmark useful AI compute")
-		.showHelpAfterError()
-		.exitOverride((err) => {
-			// Help and version are not failures; usage errors exit 1 after commander printed them.
-			process.exit(err.exitCode === 0 ? 0 : 1);
-		});
-	program.addCommand(runCommand());
-	program.addCommand(benchCommand());
-	program.addCommand(jobCommand());
-	program.addCommand(registerCommand());
-	program.addCommand(stakeCommand());
-	program.addCommand(unbondCommand());
-	program.addCommand(withdrawCommand());
-	program.addCommand(unjailCommand());
-	program.addCommand(rewardsCommand());
-	program.addCommand(deployCommand());
-	program.addCommand(nodeCommand());
-	return program;
+  const program = new Command("mai")
+    .description("mAIToken: run, verify and benchmark useful AI compute")
+    .showHelpAfterError()
+    .exitOverride((err) => {
+      // Help and version are not failures; usage errors exit 1 after commander printed them.
+      process.exit(err.exitCode === 0 ? 0 : 1);
+    });
+  program.addCommand(runCommand());
+  program.addCommand(benchCommand());
+  program.addCommand(jobCommand());
+  program.addCommand(registerCommand());
+  program.addCommand(stakeCommand());
+  program.addCommand(unbondCommand());
+  program.addCommand(withdrawCommand());
+  program.addCommand(unjailCommand());
+  program.addCommand(rewardsCommand());
+  program.addCommand(deployCommand());
+  program.addCommand(nodeCommand());
+  return program;
 }

@@ -11,30 +11,20 @@ import { sendTx } from "./common/sendTx.js";
  * MAI_OWNER_KEY=0x... mai unbond 50 --node 0xNodeHotKey
  */
 export function unbondCommand(): Command {
-	return chainCommand("unbond", "MAI_OWNER_KEY")
-		.description(
-			"move unlocked stake into unbonding (still slashable until withdrawn)",
-		)
-		.argument("<amount>", "MAI", parseMai)
-		.requiredOption(
-			"--node <address>",
-			"the node's hot-key address",
-			parseAddressArg,
-		)
-		.action(
-			async (amount: bigint, options: ChainOptions & { node: Address }) => {
-				const { nodeRegistryAbi } = await import("@maitoken/protocol");
-				const clients = await connect(options, true);
-				const { hash } = await sendTx(clients, {
-					address: clients.deployment.contracts.registry,
-					abi: nodeRegistryAbi,
-					functionName: "requestUnbond",
-					args: [options.node, amount],
-					label: "requestUnbond",
-				});
-				process.stdout.write(
-					`unbonding ${formatEther(amount)} MAI of node ${options.node} (tx ${hash})\n`,
-				);
-			},
-		);
+  return chainCommand("unbond", "MAI_OWNER_KEY")
+    .description("move unlocked stake into unbonding (still slashable until withdrawn)")
+    .argument("<amount>", "MAI", parseMai)
+    .requiredOption("--node <address>", "the node's hot-key address", parseAddressArg)
+    .action(async (amount: bigint, options: ChainOptions & { node: Address }) => {
+      const { nodeRegistryAbi } = await import("@maitoken/protocol");
+      const clients = await connect(options, true);
+      const { hash } = await sendTx(clients, {
+        address: clients.deployment.contracts.registry,
+        abi: nodeRegistryAbi,
+        functionName: "requestUnbond",
+        args: [options.node, amount],
+        label: "requestUnbond",
+      });
+      process.stdout.write(`unbonding ${formatEther(amount)} MAI of node ${options.node} (tx ${hash})\n`);
+    });
 }

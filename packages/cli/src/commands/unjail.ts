@@ -11,23 +11,19 @@ import { sendTx } from "./common/sendTx.js";
  * MAI_OWNER_KEY=0x... mai unjail --node 0xNodeHotKey
  */
 export function unjailCommand(): Command {
-	return chainCommand("unjail", "MAI_OWNER_KEY")
-		.description("take a node out of jail after its term (hot key or owner)")
-		.requiredOption(
-			"--node <address>",
-			"the node's hot-key address",
-			parseAddressArg,
-		)
-		.action(async (options: ChainOptions & { node: Address }) => {
-			const { nodeRegistryAbi } = await import("@maitoken/protocol");
-			const clients = await connect(options, true);
-			const { hash } = await sendTx(clients, {
-				address: clients.deployment.contracts.registry,
-				abi: nodeRegistryAbi,
-				functionName: "unjail",
-				args: [options.node],
-				label: "unjail",
-			});
-			process.stdout.write(`node ${options.node} unjailed (tx ${hash})\n`);
-		});
+  return chainCommand("unjail", "MAI_OWNER_KEY")
+    .description("take a node out of jail after its term (hot key or owner)")
+    .requiredOption("--node <address>", "the node's hot-key address", parseAddressArg)
+    .action(async (options: ChainOptions & { node: Address }) => {
+      const { nodeRegistryAbi } = await import("@maitoken/protocol");
+      const clients = await connect(options, true);
+      const { hash } = await sendTx(clients, {
+        address: clients.deployment.contracts.registry,
+        abi: nodeRegistryAbi,
+        functionName: "unjail",
+        args: [options.node],
+        label: "unjail",
+      });
+      process.stdout.write(`node ${options.node} unjailed (tx ${hash})\n`);
+    });
 }

@@ -5,9 +5,9 @@ import { SdkError } from "./SdkError.js";
 import { toSdkError } from "./toSdkError.js";
 
 export type CancelJobReturnType = {
-	txHash: Hex;
-	refunded: bigint;
-	fee: bigint;
+  txHash: Hex;
+  refunded: bigint;
+  fee: bigint;
 };
 
 /**
@@ -17,42 +17,35 @@ export type CancelJobReturnType = {
  * @example
  * const { refunded } = await cancelJob(clients, 3n);
  */
-export async function cancelJob(
-	clients: SdkClients,
-	jobId: bigint,
-): Promise<CancelJobReturnType> {
-	const { publicClient, walletClient, account, deployment } = clients;
-	if (!walletClient || !account)
-		throw new SdkError(
-			"NO_ACCOUNT",
-			"Cancelling a job needs the requester's key; pass an account",
-		);
-	let txHash: Hex;
-	try {
-		const { request } = await publicClient.simulateContract({
-			account,
-			address: deployment.contracts.jobMarket,
-			abi: jobMarketAbi,
-			functionName: "cancel",
-			args: [jobId],
-		});
-		txHash = await walletClient.writeContract(request);
-	} catch (cause) {
-		throw toSdkError(cause, `cancelling job ${jobId}`);
-	}
-	const receipt = await publicClient.waitForTransactionReceipt({
-		hash: txHash,
-	});
-	if (receipt.status !== "success")
-		throw new SdkError("TX_REVERTED", `cancel reverted (tx ${txHash})`);
-	const [event] = parseEventLogs({
-		abi: jobMarketAbi,
-		logs: receipt.logs,
-		eventName: "JobCancelled",
-	});
-	return {
-		txHash,
-		refunded: event?.args.refunded ?? 0n,
-		fee: event?.args.fee ?? 0n,
-	};
+export async function cancelJob(clients: SdkClients, jobId: bigint): Promise<CancelJobReturnType> {
+  const { publicClient, walletClient, account, deployment } = clients;
+  if (!walletClient || !account)
+    throw new SdkError("NO_ACCOUNT", "Cancelling a job needs the requester's key; pass an account");
+  let txHash: Hex;
+  try {
+    const { request } = await publicClient.simulateContract({
+      account,
+      address: deployment.contracts.jobMarket,
+      abi: jobMarketAbi,
+      functionName: "cancel",
+      args: [jobId],
+    });
+    txHash = await walletClient.writeContract(request);
+  } catch (cause) {
+    throw toSdkError(cause, `cancelling job ${jobId}`);
+  }
+  const receipt = await publicClient.waitForTransactionReceipt({
+    hash: txHash,
+  });
+  if (receipt.status !== "success") throw new SdkError("TX_REVERTED", `cancel reverted (tx ${txHash})`);
+  const [event] = parseEventLogs({
+    abi: jobMarketAbi,
+    logs: receipt.logs,
+    eventName: "JobCancelled",
+  });
+  return {
+    txHash,
+    refunded: event?.args.refunded ?? 0n,
+    fee: event?.args.fee ?? 0n,
+  };
 }

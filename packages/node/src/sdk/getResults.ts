@@ -1,11 +1,5 @@
 import { jobMarketAbi, merkleRoot } from "@maitoken/protocol";
-import {
-	type JobSpec,
-	parseSpec,
-	runTrainJob,
-	runUnit,
-	specHash,
-} from "@maitoken/runtime";
+import { type JobSpec, parseSpec, runTrainJob, runUnit, specHash } from "@maitoken/runtime";
 import type { Address, Hex } from "viem";
 import type { SdkClients } from "./createSdkClients.js";
 import { type BatchStateName, getJobStatus } from "./getJobStatus.js";
@@ -14,40 +8,35 @@ import { SdkError } from "./SdkError.js";
 import { toRuntimeUnit } from "./toRuntimeUnit.js";
 
 export type GetResultsParameters = {
-	/** The job's spec: needed to verify by re-execution; its hash must be the job's `specHash`. */
-	spec?: JobSpec | unknown;
-	/** Infer jobs: the ONNX model bytes. */
-	modelBytes?: Uint8Array;
-	/** Re-execute this many accepted batches locally and check them against the on-chain roots (default 0). */
-	verifyBatches?: number;
+  /** The job's spec: needed to verify by re-execution; its hash must be the job's `specHash`. */
+  spec?: JobSpec | unknown;
+  /** Infer jobs: the ONNX model bytes. */
+  modelBytes?: Uint8Array;
+  /** Re-execute this many accepted batches locally and check them against the on-chain roots (default 0). */
+  verifyBatches?: number;
 };
 
 export type BatchResult = {
-	index: number;
-	state: BatchStateName;
-	node: Address;
-	/** The revealed result root (index-bound Merkle root over the batch's unit roots), once revealed. */
-	resultRoot: Hex | undefined;
-	/** The unit result roots this SDK computed for the batch, when it re-executed it. */
-	unitRoots?: Hex[];
-	/** true: re-executed and equal to the on-chain root; undefined: not checked. */
-	verified?: boolean;
+  index: number;
+  state: BatchStateName;
+  node: Address;
+  /** The revealed result root (index-bound Merkle root over the batch's unit roots), once revealed. */
+  resultRoot: Hex | undefined;
+  /** The unit result roots this SDK computed for the batch, when it re-executed it. */
+  unitRoots?: Hex[];
+  /** true: re-executed and equal to the on-chain root; undefined: not checked. */
+  verified?: boolean;
 };
 
 export type GetResultsReturnType = {
-	jobId: bigint;
-	done: boolean;
-	batches: BatchResult[];
-	/** Number of batches re-executed and found equal. */
-	verified: number;
+  jobId: bigint;
+  done: boolean;
+  batches: BatchResult[];
+  /** Number of batches re-executed and found equal. */
+  verified: number;
 };
 
-const REVEALED: ReadonlySet<BatchStateName> = new Set([
-	"Revealed",
-	"Disputed",
-	"Verified",
-	"Accepted",
-]);
+const REVEALED: ReadonlySet<BatchStateName> = new Set(["Revealed", "Disputed", "Verified", "Accepted"]);
 
 /**
  * A job's results as the chain records them (each batch's revealed result root), optionally
@@ -58,74 +47,67 @@ const REVEALED: ReadonlySet<BatchStateName> = new Set([
  * console.log(results.batches.map((b) => b.resultRoot));
  */
 export async function getResults(
-	clients: SdkClients,
-	jobId: bigint,
-	parameters: GetResultsParameters = {},
+  clients: SdkClients,
+  jobId: bigint,
+  parameters: GetResultsParameters = {},
 ): Promise<GetResultsReturnType> {
-	const status = await getJobStatus(clients, jobId);
-	const batches: BatchResult[] = await Promise.all(
-		status.batchStates.map(async (b) => {
-			let resultRoot: Hex | undefined;
-			if (REVEALED.has(b.state)) {
-				const view = await clients.publicClient.readContract({
-					address: clients.deployment.contracts.jobMarket,
-					abi: jobMarketAbi,
-					functionName: "getBatch",
-					args: [(jobId << 32n) | BigInt(b.index)],
-				});
-				resultRoot = view.digest;
-			}
-			return { index: b.index, state: b.state, node: b.node, resultRoot };
-		}),
-	);
-	let verified = 0;
-	const wanted = parameters.verifyBatches ?? 0;
-	if (wanted > 0) {
-		if (parameters.spec === undefined)
-			throw new SdkError("BAD_SPEC", "Verifying results needs the job's spec");
-		const spec = parseSpec(parameters.spec);
-		if (specHash(spec) !== status.specHash) {
-			throw new SdkError(
-				"BAD_SPEC",
-				`The spec hashes to ${specHash(spec)} but job ${jobId} was posted with ${status.specHash}`,
-			);
-		}
-		const layout = jobLayout(spec);
-		const batchSize =
-			status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
-		const trainRoots =
-			spec.kind === "train"
-				? runTrainJob(spec, { keepCheckpoints: false }).unitRoots
-				: undefined;
-		for (const batch of batches
-			.filter((b) => b.state === "Accepted")
-			.slice(0, wanted)) {
-			const first = batch.index * batchSize;
-			const last = Math.min(first + batchSize, layout.units);
-			const unitRoots: Hex[] = [];
-			for (let u = first; u < last; u++) {
-				const runtimeIndex = toRuntimeUnit(spec, u);
-				if (trainRoots) unitRoots.push(trainRoots[runtimeIndex] as Hex);
-				else
-					unitRoots.push(
-						(
-							await runUnit(spec, runtimeIndex, {
-								modelBytes: parameters.modelBytes,
-							})
-						).resultRoot as Hex,
-					);
-			}
-			batch.unitRoots = unitRoots;
-			batch.verified = merkleRoot(unitRoots) === batch.resultRoot;
-			if (!batch.verified) {
-				throw new SdkError(
-					"RESULT_MISMATCH",
-					`Batch ${batch.index} of job ${jobId} was accepted with root ${batch.resultRoot} but re-executes to ${merkleRoot(unitRoots)}`,
-					{ details: { jobId, batch: batch.index } },
-				);
-			}
-			verified += 1;
-		}
-	}
-	return { jobId, done: status.done, batches, verified };
+  const status = await getJobStatus(clients, jobId);
+  const batches: BatchResult[] = await Promise.all(
+    status.batchStates.map(async (b) => {
+      let resultRoot: Hex | undefined;
+      if (REVEALED.has(b.state)) {
+        const view = await clients.publicClient.readContract({
+          address: clients.deployment.contracts.jobMarket,
+          abi: jobMarketAbi,
+          functionName: "getBatch",
+          args: [(jobId << 32n) | BigInt(b.index)],
+        });
+        resultRoot = view.digest;
+      }
+      return { index: b.index, state: b.state, node: b.node, resultRoot };
+    }),
+  );
+  let verified = 0;
+  const wanted = parameters.verifyBatches ?? 0;
+  if (wanted > 0) {
+    if (parameters.spec === undefined) throw new SdkError("BAD_SPEC", "Verifying results needs the job's spec");
+    const spec = parseSpec(parameters.spec);
+    if (specHash(spec) !== status.specHash) {
+      throw new SdkError(
+        "BAD_SPEC",
+        `The spec hashes to ${specHash(spec)} but job ${jobId} was posted with ${status.specHash}`,
+      );
+    }
+    const layout = jobLayout(spec);
+    const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
+    const trainRoots = spec.kind === "train" ? runTrainJob(spec, { keepCheckpoints: false }).unitRoots : undefined;
+    for (const batch of batches.filter((b) => b.state === "Accepted").slice(0, wanted)) {
+      const first = batch.index * batchSize;
+      const last = Math.min(first + batchSize, layout.units);
+      const unitRoots: Hex[] = [];
+      for (let u = first; u < last; u++) {
+        const runtimeIndex = toRuntimeUnit(spec, u);
+        if (trainRoots) unitRoots.push(trainRoots[runtimeIndex] as Hex);
+        else
+          unitRoots.push(
+            (
+              await runUnit(spec, runtimeIndex, {
+                modelBytes: parameters.modelBytes,
+              })
+            ).resultRoot as Hex,
+          );
+      }
+      batch.unitRoots = unitRoots;
+      batch.verified = merkleRoot(unitRoots) === batch.resultRoot;
+      if (!batch.verified) {
+        throw new SdkError(
+          "RESULT_MISMATCH",
+          `Batch ${batch.index} of job ${jobId} was accepted with root ${batch.resultRoot} but re-executes to ${merkleRoot(unitRoots)}`,
+          { details: { jobId, batch: batch.index } },
+        );
+      }
+      verified += 1;
+    }
+  }
+  return { jobId, done: status.done, batches, verified };
 }

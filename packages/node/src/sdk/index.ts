@@ -4,41 +4,41 @@
  */
 export { type CancelJobReturnType, cancelJob } from "./cancelJob.js";
 export {
-	type CreateSdkClientsParameters,
-	type SdkClients,
-	createSdkClients,
+  type CreateSdkClientsParameters,
+  type SdkClients,
+  createSdkClients,
 } from "./createSdkClients.js";
 export {
-	type EstimateJobParameters,
-	type EstimateJobReturnType,
-	estimateJob,
+  type EstimateJobParameters,
+  type EstimateJobReturnType,
+  estimateJob,
 } from "./estimateJob.js";
 export { type BlobEndpoint, findBlobEndpoints } from "./findBlobEndpoints.js";
 export {
-	type BatchResult,
-	type GetResultsParameters,
-	type GetResultsReturnType,
-	getResults,
+  type BatchResult,
+  type GetResultsParameters,
+  type GetResultsReturnType,
+  getResults,
 } from "./getResults.js";
 export {
-	BATCH_STATES,
-	type BatchStateName,
-	type JobStatusReturnType,
-	batchRef,
-	getJobStatus,
+  BATCH_STATES,
+  type BatchStateName,
+  type JobStatusReturnType,
+  batchRef,
+  getJobStatus,
 } from "./getJobStatus.js";
 export {
-	type JobLayoutParameters,
-	type JobLayoutReturnType,
-	jobLayout,
+  type JobLayoutParameters,
+  type JobLayoutReturnType,
+  jobLayout,
 } from "./jobLayout.js";
 export { SdkError, type SdkErrorCode } from "./SdkError.js";
 export {
-	DEVICE_CLASSES,
-	type DeviceClassName,
-	type SubmitJobParameters,
-	type SubmitJobReturnType,
-	submitJob,
+  DEVICE_CLASSES,
+  type DeviceClassName,
+  type SubmitJobParameters,
+  type SubmitJobReturnType,
+  submitJob,
 } from "./submitJob.js";
 export { toRuntimeUnit } from "./toRuntimeUnit.js";
 export { toSdkError } from "./toSdkError.js";

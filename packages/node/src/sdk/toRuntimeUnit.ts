@@ -8,10 +8,7 @@ import type { JobSpec } from "@maitoken/runtime";
  * toRuntimeUnit(trainSpec, 3); // chain 1, step 1 -> runtime index 1 * 3 + 1 = 4
  */
 export function toRuntimeUnit(spec: JobSpec, onChainUnit: number): number {
-	if (spec.kind !== "train") return onChainUnit;
-	const chains = spec.chains.length;
-	return (
-		(onChainUnit % chains) * spec.unitsPerChain +
-		Math.floor(onChainUnit / chains)
-	);
+  if (spec.kind !== "train") return onChainUnit;
+  const chains = spec.chains.length;
+  return (onChainUnit % chains) * spec.unitsPerChain + Math.floor(onChainUnit / chains);
 }
