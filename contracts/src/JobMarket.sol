@@ -342,7 +342,7 @@ contract JobMarket is IJobMarket, JobMarketStorage {
         _staticDelegate(_disputesModule);
     }
 
-    /// @notice The delegate-called modules of this market.
+    /// @inheritdoc IJobMarket
     function modules() external view returns (address audits, address disputes) {
         return (_auditsModule, _disputesModule);
     }

@@ -274,4 +274,36 @@ contract JobMarketAuditsTest is MarketFixture {
         vm.expectRevert(JobMarketModule.NotDelegated.selector);
         IJobMarket(audits).drawAudit(ref);
     }
+
+    function test_forfeit_primarySilentAfterLapsedAudit() public {
+        jm.drawAudit(ref);
+        (,, uint256 seatStart,,,,) = jm.getAudit(ref);
+        uint256 due = seatStart + 8 * 30 + 30;
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.DeadlineNotReached.selector, ref, due));
+        jm.forfeit(ref);
+        vm.warp(due + 1);
+        uint256 collateral = jm.getBatch(ref).collateral;
+        jm.forfeit(ref);
+        assertEq(registry.getNode(primary).stake, STAKE - collateral);
+        assertEq(uint256(jm.getBatch(ref).state), uint256(BatchState.Open));
+        _assertConserved();
+    }
+
+    function test_RevertWhen_drawAuditBeforeSeedBlock() public {
+        JobParams memory p = _params(8, 8);
+        uint256 other = _createJob(p);
+        BatchRef r2 = _ref(other, 0);
+        address node = _lease(r2);
+        _commitAs(node, r2, bytes32("root"));
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.SeedNotReady.selector, r2, block.number + 1));
+        jm.drawAudit(r2);
+    }
+
+    function test_RevertWhen_reopenStaleOnUnchainedOrOpenBatch() public {
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotStale.selector, ref));
+        jm.reopenStale(ref);
+        BatchRef open = _ref(jobId, 3);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.WrongState.selector, open, BatchState.Open));
+        jm.reopenStale(open);
+    }
 }

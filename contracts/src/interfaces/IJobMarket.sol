@@ -344,6 +344,9 @@ interface IJobMarket is IJobMarketTypes {
     /// @notice Number of seat windows after which an audit without committed auditor lapses.
     function AUDIT_SEAT_WINDOWS() external view returns (uint256);
 
+    /// @notice The delegate-called modules serving audits and disputes (and most views).
+    function modules() external view returns (address audits, address disputes);
+
     /// @notice Id the next job will get.
     function nextJobId() external view returns (uint256);
 
