@@ -77,12 +77,7 @@ contract ProtocolConfig is IProtocolConfig {
                 minRequesterBond: 1e17
             });
             _reward = RewardParams({
-                e0: 1_000e18,
-                alphaWad: 3e17,
-                halfLifeEpochs: 100,
-                doublingEpochs: 100,
-                d0: 1_000e18,
-                stakeRef: 1_000e18
+                e0: 1_000e18, alphaWad: 3e17, halfLifeEpochs: 100, doublingEpochs: 100, d0: 1_000e18, stakeRef: 1_000e18
             });
         } else {
             _registry = RegistryParams({

@@ -258,11 +258,7 @@ contract RewardEngine is IRewardEngine {
 
     function _emissionParams(IProtocolConfig.RewardParams memory r) private pure returns (Emission.Params memory) {
         return Emission.Params({
-            e0: r.e0,
-            alphaWad: r.alphaWad,
-            halfLifeEpochs: r.halfLifeEpochs,
-            d0: r.d0,
-            doublingEpochs: r.doublingEpochs
+            e0: r.e0, alphaWad: r.alphaWad, halfLifeEpochs: r.halfLifeEpochs, d0: r.d0, doublingEpochs: r.doublingEpochs
         });
     }
 }

@@ -243,11 +243,7 @@ contract ProtocolConfigTest is Base {
         vm.prank(address(timelock));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolConfig.InconsistentParameters.selector,
-                ConfigKeys.REP_JAIL,
-                2_000,
-                ConfigKeys.REP_START,
-                2_000
+                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.REP_JAIL, 2_000, ConfigKeys.REP_START, 2_000
             )
         );
         config.setParameter(ConfigKeys.REP_JAIL, 2_000);
@@ -267,7 +263,11 @@ contract ProtocolConfigTest is Base {
         vm.prank(address(timelock));
         vm.expectRevert(
             abi.encodeWithSelector(
-                IProtocolConfig.InconsistentParameters.selector, ConfigKeys.P_MIN_BPS, 6_000, ConfigKeys.P_MAX_BPS, 5_000
+                IProtocolConfig.InconsistentParameters.selector,
+                ConfigKeys.P_MIN_BPS,
+                6_000,
+                ConfigKeys.P_MAX_BPS,
+                5_000
             )
         );
         config.setParameter(ConfigKeys.P_MIN_BPS, 6_000);

@@ -249,7 +249,8 @@ contract RewardEngineTest is Base {
     /// @dev Governance may move alpha, H, D0 and G between any two epochs; no epoch ever mints more than e0,
     /// theta never advances more than one epoch per epoch, and the total stays within the pool.
     function testFuzz_advanceEpoch_parameterChangesNeverRaiseEmission(uint256 seed) public {
-        bytes32[4] memory keys = [ConfigKeys.ALPHA_WAD, ConfigKeys.HALF_LIFE_EPOCHS, ConfigKeys.D0, ConfigKeys.DOUBLING_EPOCHS];
+        bytes32[4] memory keys =
+            [ConfigKeys.ALPHA_WAD, ConfigKeys.HALF_LIFE_EPOCHS, ConfigKeys.D0, ConfigKeys.DOUBLING_EPOCHS];
         for (uint256 e; e < 8; ++e) {
             seed = uint256(keccak256(abi.encode(seed, e)));
             bytes32 key = keys[seed % 4];

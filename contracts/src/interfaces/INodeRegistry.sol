@@ -87,7 +87,9 @@ interface INodeRegistry {
     /// @notice Emitted after a stake deposit.
     event Staked(address indexed node, address indexed owner, address indexed from, uint256 amount);
     /// @notice Emitted after a node registered.
-    event NodeRegistered(address indexed node, address indexed owner, DeviceClass deviceClass, uint64 capacityCUps, string metadataURI);
+    event NodeRegistered(
+        address indexed node, address indexed owner, DeviceClass deviceClass, uint64 capacityCUps, string metadataURI
+    );
     /// @notice Emitted after a node's metadata changed.
     event MetadataUpdated(address indexed node, uint64 capacityCUps, string metadataURI);
     /// @notice Emitted after stake moved to unbonding.
