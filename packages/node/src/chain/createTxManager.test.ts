@@ -6,7 +6,15 @@ import path from "node:path";
 import { after, before, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { maiTokenAbi, type StartAnvilReturnType, startAnvil } from "@maitoken/protocol";
-import { type Address, createPublicClient, createTestClient, encodeFunctionData, type Hex, http } from "viem";
+import {
+  type Address,
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  encodeFunctionData,
+  type Hex,
+  http,
+} from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
 import { BaseError } from "../errors.js";
@@ -214,4 +222,35 @@ test("an RPC outage during submit is retried; the tx goes through once after res
     store.close();
     await proxy.close();
   }
+});
+
+test("concurrent submits get consecutive nonces; a nonce taken by another wallet while down is re-signed", async () => {
+  const key = anvilKeys[7] as Hex;
+  const file = path.join(dir, "nonces.sqlite");
+  const start = await nonceOf(key);
+  // Crash with intent "late" journaled at nonce `start` but never broadcast...
+  const child = runChild(file, key, "late", "afterJournal");
+  assert.equal(child.signal, "SIGKILL", child.stdout + child.stderr);
+  // ...meanwhile the same key, used elsewhere, spends that nonce.
+  const wallet = createWalletClient({
+    account: privateKeyToAccount(key),
+    chain: foundry,
+    transport: rpc(anvil.rpcUrl),
+  });
+  const other = await wallet.sendTransaction({ to: sink, value: 11n, nonce: start });
+  await publicClient().waitForTransactionReceipt({ hash: other, pollingInterval: 20 });
+
+  const store = openStore({ file });
+  const tx = createTxManager({ store, client: publicClient(), account: privateKeyToAccount(key), pollIntervalMs: 50 });
+  const results = await Promise.all([
+    tx.submit("late", { to: sink, value: 7n }),
+    tx.submit("n1", { to: sink, value: 1n }),
+    tx.submit("n2", { to: sink, value: 2n }),
+  ]);
+  const nonces = results.map((r) => r.nonce).sort();
+  assert.equal(new Set(nonces).size, 3, `distinct nonces ${nonces}`);
+  for (const n of nonces) assert.ok(n > start && n <= start + 3, `nonce ${n} after the taken one`);
+  assert.equal(store.intents.get("late")?.txHashes.length, 2, "re-signed once");
+  assert.equal(await nonceOf(key), start + 4, "the other wallet's tx plus exactly three of ours");
+  store.close();
 });
