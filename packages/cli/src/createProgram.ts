@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { benchCommand } from "./commands/bench.js";
 import { deployCommand } from "./commands/deploy.js";
+import { devnetCommand } from "./commands/devnet.js";
 import { jobCommand } from "./commands/job.js";
 import { nodeCommand } from "./commands/nodeStart.js";
 import { registerCommand } from "./commands/register.js";
@@ -34,6 +35,7 @@ export function createProgram(): Command {
   program.addCommand(unjailCommand());
   program.addCommand(rewardsCommand());
   program.addCommand(deployCommand());
+  program.addCommand(devnetCommand());
   program.addCommand(nodeCommand());
   return program;
 }

@@ -1,0 +1,324 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { Command } from "commander";
+import { type Address, type Hex, formatEther, parseEther } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { parseIntArg } from "./common/parseArgs.js";
+import type { NodeProcess } from "./devnet/startNodeProcess.js";
+
+type DevnetOptions = {
+  nodes: number;
+  cheaters: number;
+  headless?: boolean;
+  exitAfterJobs?: number;
+  dataDir?: string;
+  chains: number;
+  unitsPerChain: number;
+  steps: number;
+  hidden: number;
+  inferItems: number;
+  itemsPerUnit: number;
+  minAuditBps: number;
+};
+
+// anvil's public development keys #0 and #1: deployer and faucet (never use them on a real network)
+const DEPLOYER_KEY: Hex = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+const FAUCET_KEY: Hex = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+
+/**
+ * `mai devnet` (= `npm start`): a whole network on this machine: anvil mining every second, the
+ * protocol on devnet parameters, N miner nodes (+ cheaters) as child processes, and a requester
+ * that trains an MNIST MLP on the network and then runs batch inference with the trained model.
+ * @example
+ * mai devnet --headless --exit-after-jobs 2 --cheaters 1
+ */
+export function devnetCommand(): Command {
+  return new Command("devnet")
+    .description("run a local network: anvil, the protocol, miner nodes and a requester posting MNIST jobs")
+    .option("--nodes <n>", "honest miner nodes", parseIntArg, 4)
+    .option("--cheaters <n>", "extra nodes that return fake results (to see them slashed)", parseIntArg, 0)
+    .option("--headless", "no live view; print one JSON summary line at the end")
+    .option(
+      "--exit-after-jobs <n>",
+      "stop after this many jobs finished (1: training only, 2: + inference)",
+      parseIntArg,
+    )
+    .option("--data-dir <dir>", "where deployments, node data and logs go (default: a new temp dir)")
+    .option("--chains <n>", "training chains (a learning-rate sweep)", parseIntArg, 3)
+    .option("--units-per-chain <n>", "chained PoL units per training chain", parseIntArg, 2)
+    .option("--steps <n>", "optimizer steps per training unit (a multiple of 4)", parseIntArg, 100)
+    .option("--hidden <n>", "hidden width of the MLP", parseIntArg, 64)
+    .option("--infer-items <n>", "test images to classify in the inference job", parseIntArg, 2000)
+    .option("--items-per-unit <n>", "images per inference unit", parseIntArg, 250)
+    .option("--min-audit-bps <bps>", "the requester's audit floor (10000: every batch audited)", parseIntArg, 5000)
+    .action(async (options: DevnetOptions) => {
+      await runDevnet(options);
+    });
+}
+
+async function runDevnet(o: DevnetOptions): Promise<void> {
+  const started = performance.now();
+  const { deployProtocol, findRepoRoot, maiTokenAbi, merkleRoot, rewardEngineAbi, startAnvil } = await import(
+    "@maitoken/protocol"
+  );
+  const sdk = await import("@maitoken/node/sdk");
+  const { trainAndExport } = await import("@maitoken/runtime");
+  const { demoInferSpec, demoTrainSpec } = await import("./devnet/demoSpecs.js");
+  const { startNodeProcess } = await import("./devnet/startNodeProcess.js");
+  const { collectStats } = await import("./devnet/collectStats.js");
+  const say = (m: string) => {
+    if (!o.headless) process.stderr.write(`${m}\n`);
+  };
+  const root = findRepoRoot();
+  const dataDir = path.resolve(o.dataDir ?? mkdtempSync(path.join(tmpdir(), "mai-devnet-")));
+  const deploymentDir = path.join(dataDir, "deployments");
+  mkdirSync(deploymentDir, { recursive: true });
+
+  const anvil = await startAnvil({ args: ["--block-time", "1"] });
+  const nodes: NodeProcess[] = [];
+  let stopping = false;
+  const stopAll = async () => {
+    if (stopping) return;
+    stopping = true;
+    await Promise.all(nodes.map((n) => n.stop()));
+    await anvil.stop();
+  };
+  const onSignal = () => {
+    say("\nstopping every node and the chain...");
+    void stopAll().then(() => process.exit(130));
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+
+  try {
+    const faucet = privateKeyToAccount(FAUCET_KEY);
+    say(`devnet: anvil at ${anvil.rpcUrl}, data in ${dataDir}`);
+    const deployment = await deployProtocol({
+      rpcUrl: anvil.rpcUrl,
+      deployerKey: DEPLOYER_KEY,
+      preset: "devnet",
+      genesis: [{ address: faucet.address, amount: parseEther("100000000") }],
+      outDir: deploymentDir,
+    });
+    const faucetClients = await sdk.createSdkClients({
+      rpcUrl: anvil.rpcUrl,
+      deployment,
+      account: FAUCET_KEY,
+      pollingInterval: 200,
+    });
+    const { publicClient } = faucetClients;
+    const fund = async (to: Address, mai: bigint) => {
+      await publicClient.request({ method: "anvil_setBalance" as never, params: [to, "0x56BC75E2D63100000"] as never });
+      if (mai > 0n) {
+        const hash = await faucetClients.walletClient!.writeContract({
+          address: deployment.contracts.token,
+          abi: maiTokenAbi,
+          functionName: "transfer",
+          args: [to, mai],
+        });
+        await publicClient.waitForTransactionReceipt({ hash });
+      }
+    };
+    const requesterKey = generatePrivateKey();
+    await fund(privateKeyToAccount(requesterKey).address, parseEther("100000"));
+    const members: { name: string; nodeKey: Hex; ownerKey: Hex; cheat: boolean }[] = [];
+    for (let i = 0; i < o.nodes + o.cheaters; i++) {
+      const m = {
+        name: i < o.nodes ? `miner${i + 1}` : `cheater${i - o.nodes + 1}`,
+        nodeKey: generatePrivateKey(),
+        ownerKey: generatePrivateKey(),
+        cheat: i >= o.nodes,
+      };
+      await fund(privateKeyToAccount(m.nodeKey).address, 0n);
+      await fund(privateKeyToAccount(m.ownerKey).address, parseEther("1000"));
+      members.push(m);
+    }
+    say(`deployed; starting ${o.nodes} miner node(s)${o.cheaters ? ` and ${o.cheaters} cheater(s)` : ""}...`);
+    const started_ = await Promise.all(
+      members.map((m) => {
+        const dir = path.join(dataDir, m.name);
+        mkdirSync(dir, { recursive: true });
+        return startNodeProcess({
+          name: m.name,
+          repoRoot: root,
+          rpcUrl: anvil.rpcUrl,
+          deploymentDir,
+          dataDir: dir,
+          nodeKey: m.nodeKey,
+          ownerKey: m.ownerKey,
+          cheat: m.cheat,
+          timeoutMs: 180_000,
+        });
+      }),
+    );
+    nodes.push(...started_);
+    const roster = members.map((m) => ({
+      name: m.name,
+      node: privateKeyToAccount(m.nodeKey).address,
+      owner: privateKeyToAccount(m.ownerKey).address,
+      ownerKey: m.ownerKey,
+    }));
+    for (const [i, n] of nodes.entries()) say(`  ${n.name.padEnd(9)} ${roster[i]?.node} ${n.url}`);
+
+    const requester = await sdk.createSdkClients({
+      rpcUrl: anvil.rpcUrl,
+      deployment,
+      account: requesterKey,
+      pollingInterval: 200,
+    });
+    const jobsWanted = o.exitAfterJobs ?? 2;
+    const sizes = {
+      chains: o.chains,
+      unitsPerChain: o.unitsPerChain,
+      steps: o.steps,
+      hidden: o.hidden,
+      inferItems: o.inferItems,
+      itemsPerUnit: o.itemsPerUnit,
+    };
+    let jobsDone = 0;
+    let lastView = 0;
+    const view = async (title: string, status: Awaited<ReturnType<typeof sdk.getJobStatus>>) => {
+      if (o.headless || Date.now() - lastView < 1000) return;
+      lastView = Date.now();
+      const s = await collectStats(requester, roster);
+      const bar = (done: number, total: number) =>
+        `[${"#".repeat(Math.round((20 * done) / Math.max(1, total))).padEnd(20, ".")}] ${done}/${total}`;
+      const lines = [
+        `${title}: ${bar(status.counts.Accepted, status.batches)} batches  (${Object.entries(status.counts)
+          .filter(([, n]) => n > 0)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")})`,
+        `units accepted ${s.unitsAccepted}  audits ${s.audits}  disputes ${s.disputes}  slashed ${s.slashed.length}  epoch ${s.openEpoch}  difficulty ${formatEther(s.difficulty)}  minted ${formatEther(s.minted)} MAI`,
+        ...s.perNode.map(
+          (p, i) =>
+            `  ${roster[i]?.name.padEnd(9)} rep ${String(p.reputation).padStart(5)}  stake ${formatEther(p.stake).padStart(8)}  credit ${formatEther(p.credit).padStart(12)}  owner ${formatEther(p.balance)} MAI`,
+        ),
+      ];
+      process.stderr.write(`${process.stderr.isTTY ? "\x1b[2J\x1b[H" : ""}${lines.join("\n")}\n`);
+    };
+    const runJob = async (title: string, spec: unknown, baseDir: string) => {
+      const posted = await sdk.submitJob(requester, {
+        spec,
+        baseDir,
+        minAuditBps: o.minAuditBps,
+        batchSize: 1,
+        deadlineSeconds: 3600,
+      });
+      say(
+        `${title}: job ${posted.jobId} posted (${posted.estimate.units} units, ${formatEther(posted.estimate.total)} MAI escrowed)`,
+      );
+      for await (const status of sdk.watchJob(requester, posted.jobId, { intervalMs: 1000 })) await view(title, status);
+      jobsDone += 1;
+      return posted;
+    };
+
+    // 1. Training on the network, then the same training locally: the model the requester uses is
+    //    proven to be the network's by comparing every unit root with the accepted on-chain roots.
+    const trainSpec = demoTrainSpec(sizes);
+    const trainJob = await runJob("train", trainSpec, dataDir);
+    const local = trainAndExport(trainSpec, 0);
+    const results = await sdk.getResults(requester, trainJob.jobId);
+    let matches = 0;
+    for (const b of results.batches) {
+      const expected = merkleRoot([local.unitRoots[sdk.toRuntimeUnit(trainSpec, b.index)] as Hex]);
+      if (b.state === "Accepted" && b.resultRoot === expected) matches += 1;
+    }
+    const accuracy = local.accuracy ?? 0;
+    say(
+      `training: ${matches}/${results.batches.length} accepted batch roots equal the local replay; chain 0 test accuracy ${(accuracy * 100).toFixed(2)}%`,
+    );
+
+    // 2. Batch inference with the trained model, served as a blob.
+    if (jobsWanted >= 2) {
+      const onnxFile = path.join(dataDir, "mnist-trained.onnx");
+      writeFileSync(onnxFile, local.onnx);
+      const inferSpec = demoInferSpec(sizes, trainSpec, path.basename(onnxFile), local.sha256);
+      writeFileSync(path.join(dataDir, "infer.json"), JSON.stringify(inferSpec, null, 2));
+      const inferJob = await runJob("infer", inferSpec, dataDir);
+      const checked = await sdk.getResults(requester, inferJob.jobId, {
+        spec: inferSpec,
+        modelBytes: local.onnx,
+        verifyBatches: 1,
+      });
+      say(`inference: ${checked.verified} batch re-executed locally and verified`);
+    }
+
+    // Close the epoch the work landed in and claim every node's emission as its owner.
+    const epochLength = BigInt(deployment.epochLength);
+    const engine = deployment.contracts.rewardEngine;
+    const target =
+      (await publicClient.readContract({ address: engine, abi: rewardEngineAbi, functionName: "openEpoch" })) + 1n;
+    while (
+      (await publicClient.readContract({ address: engine, abi: rewardEngineAbi, functionName: "currentEpoch" })) <
+      target
+    ) {
+      await new Promise((r) => setTimeout(r, Number(epochLength) * 100));
+    }
+    for (const m of roster) {
+      const owner = await sdk.createSdkClients({
+        rpcUrl: anvil.rpcUrl,
+        deployment,
+        account: m.ownerKey,
+        pollingInterval: 200,
+      });
+      const open = await publicClient.readContract({
+        address: engine,
+        abi: rewardEngineAbi,
+        functionName: "currentEpoch",
+      });
+      const epochs: bigint[] = [];
+      for (let e = 0n; e < open; e++) {
+        if (
+          (await publicClient.readContract({
+            address: engine,
+            abi: rewardEngineAbi,
+            functionName: "pendingReward",
+            args: [m.node, e],
+          })) > 0n
+        )
+          epochs.push(e);
+      }
+      if (epochs.length === 0) continue;
+      try {
+        const { request } = await publicClient.simulateContract({
+          account: owner.account!,
+          address: engine,
+          abi: rewardEngineAbi,
+          functionName: "claimRewards",
+          args: [m.node, epochs],
+        });
+        await publicClient.waitForTransactionReceipt({ hash: await owner.walletClient!.writeContract(request) });
+      } catch (error) {
+        // The node's own claim loop may have raced us to some epoch; its owner got paid either way.
+        say(`  claim for ${m.name} skipped: ${(error as Error).message.split("\n")[0]}`);
+      }
+    }
+
+    const s = await collectStats(requester, roster);
+    const useful = s.unitsAccepted / Math.max(1, s.unitsAccepted + s.audits + s.votes);
+    const summary = {
+      jobs: jobsDone,
+      unitsAccepted: s.unitsAccepted,
+      audits: s.audits,
+      disputes: s.disputes,
+      slashed: s.slashed,
+      minted: s.minted.toString(),
+      accuracy: Math.round(accuracy * 10_000) / 10_000,
+      usefulFraction: Math.round(useful * 1000) / 1000,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+      peakRssMb: Math.round(Math.max(...nodes.map((n) => n.peakRssMb()))),
+    };
+    if (!o.headless) {
+      say(
+        `\ndone: ${jobsDone} jobs, ${s.unitsAccepted} units accepted, ${s.audits} audits, ${s.disputes} disputes, ${s.slashed.length} slashed, ${formatEther(s.minted)} MAI minted`,
+      );
+      say(`test accuracy of the trained model: ${(accuracy * 100).toFixed(2)}%`);
+    }
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await stopAll();
+  }
+}

@@ -1,0 +1,46 @@
+import type { InferSpec, TrainSpec } from "@maitoken/runtime";
+
+export type DemoSizes = {
+  chains: number;
+  unitsPerChain: number;
+  steps: number;
+  hidden: number;
+  inferItems: number;
+  itemsPerUnit: number;
+};
+
+/**
+ * The devnet's MNIST training job: an MLP trained in `chains` independent chains (a learning-rate
+ * sweep) of `unitsPerChain` chained PoL units each, scored on the test split.
+ */
+export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
+  const lrs = [0.1, 0.05, 0.2, 0.02, 0.15, 0.08, 0.12, 0.03];
+  return {
+    version: 1,
+    engine: "mai-engine/1",
+    kind: "train",
+    seed: 7,
+    dataset: { id: "mnist-v1", split: "train" },
+    model: { kind: "mlp", inputSize: 784, hidden: [sizes.hidden], classes: 10, activation: "relu" },
+    optimizer: { kind: "sgd", lr: 0.1, momentum: 0.9 },
+    batchSize: 32,
+    stepsPerUnit: sizes.steps,
+    checkpoints: 4,
+    unitsPerChain: sizes.unitsPerChain,
+    chains: Array.from({ length: sizes.chains }, (_, i) => ({ optimizer: { lr: lrs[i % lrs.length] as number } })),
+    eval: { id: "mnist-v1", split: "test", start: 0, end: 1000 },
+  };
+}
+
+/** Batch inference over the test split with the model the training job produced (exported to ONNX). */
+export function demoInferSpec(sizes: DemoSizes, train: TrainSpec, onnxFile: string, sha256: `0x${string}`): InferSpec {
+  return {
+    version: 1,
+    engine: "mai-engine/1",
+    kind: "infer",
+    mode: "exact",
+    model: { onnx: onnxFile, sha256, arch: train.model },
+    dataset: { id: "mnist-v1", split: "test", start: 0, end: sizes.inferItems },
+    itemsPerUnit: sizes.itemsPerUnit,
+  };
+}
