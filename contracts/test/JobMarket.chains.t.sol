@@ -54,6 +54,13 @@ contract JobMarketChainsTest is MarketFixture {
         (address p0,, bytes32[] memory u0) = _toAuditCommitted(b0, true);
         bytes32 root0 = _merkleRoot(u0);
         _revealAs(p0, b0, root0);
+        IJobMarket.BatchView memory opened = jm.getBatch(b1);
+        assertEq(opened.anchorBlock, block.number, "successor's draw anchors at the predecessor's reveal");
+        assertEq(opened.deadline, block.timestamp, "and its widening clock starts there");
+        vm.prank(miner1);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.SeedNotReady.selector, b1, block.number + 1));
+        jm.leaseBatches(jobId, _idx(1));
+        _mine(2);
         address p1 = _lease(b1);
         bytes32 root1 = _merkleRoot(_unitRoots(b1, 8));
         bytes32 expected = jm.expectedCommitment(b1, root1, _salt(b1), p1);

@@ -126,8 +126,10 @@ abstract contract MarketFixture is Base {
     /// @dev Leases the batch to an eligible miner (waiting for widening if nobody is eligible yet).
     function _lease(BatchRef ref) internal returns (address node) {
         (node,) = _eligible(ref);
-        while (node == address(0)) {
-            vm.warp(block.timestamp + 10);
+        for (uint256 tries; node == address(0); ++tries) {
+            if (tries == 64) revert("nobody eligible");
+            _mine(1);
+            vm.warp(block.timestamp + 9);
             (node,) = _eligible(ref);
         }
         vm.prank(node);

@@ -355,6 +355,7 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         if (computed != b.digest) revert CommitmentMismatch(ref, b.digest, computed);
         b.digest = root;
         emit BatchRevealed(ref, msg.sender, b.attempt, root);
+        _openSuccessor(ref);
         if (state == BatchState.AuditCommitted) {
             b.state = BatchState.Revealed;
             b.deadline = uint32(block.timestamp + mp.revealWindow);
@@ -362,6 +363,18 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         }
         if (lapsed) b.flags |= BatchFlags.AUDIT_LAPSED;
         _acceptOrVerify(ref, _jobs[ref.jobId()], b, mp, t);
+    }
+
+    /// @dev A chained batch's successor becomes leasable when this batch reveals: its sortition seed and
+    /// widening clock start now (a seed from a later block), not at job creation.
+    function _openSuccessor(BatchRef ref) internal {
+        Job storage job = _jobs[ref.jobId()];
+        uint256 chains = job.chains;
+        if (chains == 0 || ref.index() + chains >= MarketMath.batchCount(job.units, job.batchSize)) return;
+        Batch storage next = _batches[BatchRef.unwrap(ref) + chains];
+        if (next.state != BatchState.Open) return;
+        next.anchorBlock = uint32(block.number);
+        next.deadline = uint32(block.timestamp);
     }
 
     /// @dev Accepts a checked batch, or parks it as `Verified` while a chain predecessor is not accepted.
