@@ -254,3 +254,18 @@ test("concurrent submits get consecutive nonces; a nonce taken by another wallet
   assert.equal(await nonceOf(key), start + 4, "the other wallet's tx plus exactly three of ours");
   store.close();
 });
+
+test("a mined tx whose block is reorged away is re-sent by the same intent, still once", async () => {
+  const key = anvilKeys[1] as Hex;
+  const store = openStore({ file: path.join(dir, "reorged.sqlite") });
+  const tx = createTxManager({ store, client: publicClient(), account: privateKeyToAccount(key), pollIntervalMs: 50 });
+  const before = await nonceOf(key);
+  const first = await tx.submit("reorged", { to: sink, value: 5n });
+  await publicClient().request({ method: "anvil_reorg" as never, params: [1, []] as never });
+  assert.equal(await nonceOf(key), before, "the reorg undid the tx");
+  const again = await tx.submit("reorged", { to: sink, value: 5n });
+  assert.equal(again.txHash, first.txHash, "the same signed tx, not a new one");
+  assert.equal(await nonceOf(key), before + 1);
+  assert.equal(store.intents.get("reorged")?.status, "mined");
+  store.close();
+});

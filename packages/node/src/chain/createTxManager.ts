@@ -343,13 +343,11 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
         const receipt = await findReceipt(intent);
         if (receipt) return await settle(intent, receipt);
         if (intent.status === "mined") {
-          throw new BaseError(
-            `intent ${intent.id} is recorded as mined but no receipt is found: is this the right chain?`,
-            {
-              code: "TX_RECEIPT_MISSING",
-              details: { intentId: intent.id, txHash: intent.txHash },
-            },
-          );
+          // Its block was reorged away: the signed tx is still valid unless its nonce got used.
+          logger.warn({ intentId: intent.id, txHash: intent.txHash }, "mined tx lost its receipt (reorg?); re-sending");
+          store.transaction(() => store.intents.update(intent.id, { status: "sent", minedBlock: undefined }));
+          intent = store.intents.get(intent.id) as Intent;
+          needBroadcast = true;
         }
         const confirmed = await retry(() => client.getTransactionCount({ address, blockTag: "latest" }));
         if (confirmed > intent.nonce) {
