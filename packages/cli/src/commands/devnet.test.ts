@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { test } from "node:test";
+import { findRepoRoot } from "@maitoken/protocol";
+
+const root = findRepoRoot();
+
+// One whole network, end to end: anvil, the protocol, two honest miners and one cheater as child
+// processes, a training job and an inference job on its model, every batch audited.
+test("mai devnet --headless runs two jobs to completion, slashes the cheater and mints rewards", {
+  timeout: 420_000,
+}, async () => {
+  const args = [
+    path.join(root, "packages/cli/bin/mai.mjs"),
+    "devnet",
+    "--headless",
+    "--exit-after-jobs",
+    "2",
+    "--nodes",
+    "2",
+    "--cheaters",
+    "1",
+    "--chains",
+    "2",
+    "--units-per-chain",
+    "1",
+    "--steps",
+    "20",
+    "--hidden",
+    "16",
+    "--infer-items",
+    "200",
+    "--items-per-unit",
+    "100",
+    "--min-audit-bps",
+    "10000",
+  ];
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+    (resolve) => {
+      const child = spawn(process.execPath, args, { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      let err = "";
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (err += d));
+      child.on("close", (c) => resolve({ code: c, stdout: out, stderr: err }));
+    },
+  );
+  assert.equal(code, 0, stderr.slice(-2000));
+  const summary = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+  assert.equal(summary.jobs, 2);
+  assert.equal(summary.unitsAccepted, 4, "2 training units + 2 inference units");
+  assert.ok(summary.audits >= 2, `audits ${summary.audits}`);
+  assert.equal(summary.slashed.length, 1, `slashed ${JSON.stringify(summary.slashed)}`);
+  assert.match(summary.slashed[0], /^0x[0-9a-fA-F]{40}$/);
+  assert.ok(BigInt(summary.minted) > 0n, `minted ${summary.minted}`);
+  assert.ok(summary.accuracy > 0.3 && summary.accuracy <= 1, `accuracy ${summary.accuracy}`);
+  assert.ok(summary.usefulFraction > 0 && summary.usefulFraction <= 1);
+  assert.ok(summary.seconds > 0);
+});
