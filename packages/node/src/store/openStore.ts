@@ -5,8 +5,10 @@
  * `synchronous = FULL`, not NORMAL: in WAL mode NORMAL already survives a process kill, but after a
  * power loss it may roll back the last commits. The transaction journal is written right before a
  * broadcast; losing that row after the transaction went out would let a restarted node sign a
- * second logical transaction. An fsync per commit costs about a millisecond, and the node commits a
- * handful of times per block, so the stronger guarantee is cheap.
+ * second logical transaction. The price is an fsync per commit: measured on the project VM,
+ * 5.0 ms per commit with FULL against 0.14 ms with NORMAL (2,000 one-row transactions). The node
+ * commits a handful of times per block (sync ranges, journal rows, batch phases), so that is cheap
+ * next to a block time; a hot loop that needs many writes must batch them into one transaction.
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
