@@ -263,4 +263,19 @@ contract JobMarketDisputesTest is MarketFixture {
         assertEq(per * w + burned, slashed);
         assertGe(burned, slashed / 2);
     }
+
+    function test_Attack_MinerNeverServesResults() public {
+        // Honest results, but the primary never serves them: the auditor cannot build the proof and
+        // disagrees; the primary does not prove its unit either, so the majority root stands against it.
+        _openDispute(true, true);
+        uint256 collateral = jm.getBatch(ref).collateral;
+        address member = _committeeCandidate(ref);
+        _join(member, honest[unit]);
+        _vote(member, honest[unit]);
+        vm.warp(_phaseEnd());
+        jm.resolveDispute(ref);
+        assertEq(jm.getBatch(ref).flags & BatchFlags.PRIMARY_SLASHED, BatchFlags.PRIMARY_SLASHED);
+        assertEq(registry.getNode(primary).stake, STAKE - collateral, "unavailable results lose the dispute");
+        _assertConserved();
+    }
 }

@@ -281,4 +281,20 @@ contract JobMarketLeasesTest is MarketFixture {
             assertGe(c * auditBps, 2 * value * 10_000);
         }
     }
+
+    function test_Attack_RequesterGrindsSortitionSeed() public {
+        // The draw of a new job is fixed by a block mined after it opened: in the opening block nobody,
+        // the requester's own nodes included, can know or use it; re-posting to re-roll costs the cancel fee.
+        vm.prank(requester);
+        uint256 fresh = jm.createJob(_params(8, 8));
+        BatchRef ref = _ref(fresh, 0);
+        for (uint256 i; i < miners.length; ++i) {
+            (bool ok,) = jm.leaseEligibility(ref, miners[i]);
+            assertFalse(ok);
+        }
+        uint256 treasuryBefore = jm.creditOf(treasury);
+        vm.prank(requester);
+        jm.cancel(fresh);
+        assertEq(jm.creditOf(treasury) - treasuryBefore, (8 * PRICE) / 100, "cancel fee");
+    }
 }
