@@ -3,6 +3,7 @@ import { benchCommand } from "./commands/bench.js";
 import { deployCommand } from "./commands/deploy.js";
 import { devnetCommand } from "./commands/devnet.js";
 import { jobCommand } from "./commands/job.js";
+import { keysCommand } from "./commands/keys.js";
 import { nodeCommand } from "./commands/nodeStart.js";
 import { registerCommand } from "./commands/register.js";
 import { rewardsCommand } from "./commands/rewards.js";
@@ -28,6 +29,7 @@ export function createProgram(): Command {
   program.addCommand(runCommand());
   program.addCommand(benchCommand());
   program.addCommand(jobCommand());
+  program.addCommand(keysCommand());
   program.addCommand(registerCommand());
   program.addCommand(stakeCommand());
   program.addCommand(unbondCommand());
