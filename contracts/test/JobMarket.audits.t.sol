@@ -306,4 +306,21 @@ contract JobMarketAuditsTest is MarketFixture {
         vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.WrongState.selector, open, BatchState.Open));
         jm.reopenStale(open);
     }
+
+    function test_forfeit_paysAuditorEvenWhenTheReopenFinishesACancelledJob() public {
+        address auditor = _seatCandidate(ref);
+        vm.prank(auditor);
+        jm.claimAuditSeat(ref);
+        bytes32 c = _unitCommitment(ref, auditor, units[_auditUnit(ref)]);
+        vm.prank(auditor);
+        jm.commitAudit(ref, c);
+        vm.prank(requester);
+        jm.cancel(jobId);
+        vm.warp(jm.getBatch(ref).deadline + 1);
+        uint256 collateral = jm.getBatch(ref).collateral;
+        jm.forfeit(ref);
+        assertEq(jm.creditOf(ownerOf[auditor]), PRICE + collateral / 2, "unit pay survives the job's end");
+        assertEq(jm.getJob(jobId).auditReserve, 0, "rest of the reserve returned");
+        _assertConserved();
+    }
 }

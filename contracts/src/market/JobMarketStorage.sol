@@ -551,13 +551,15 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         Job storage job = _jobs[ref.jobId()];
         address node = b.node;
         uint256 collateral = b.collateral;
+        // Pay the auditor's unit before the re-open: on a closed job the re-open may finish the job and
+        // return the reserve.
+        if (auditor != address(0)) _payChecker(job, auditor);
         _reopen(ref, job, b, ReopenReason.Withheld);
         uint256 taken = _slash(node, collateral);
         _registry.recordDisputeLost(node);
         emit RevealWithheld(ref, node, taken);
         (uint256 share, uint256 burned) = MarketMath.slashSplit(taken, 1);
         if (auditor != address(0)) {
-            _payChecker(job, auditor);
             _registry.unlockCollateral(auditor, mp.challengeBond);
             _credit(_registry.ownerOf(auditor), share);
         } else {
