@@ -265,3 +265,42 @@ test("the loop survives an RPC outage and catches up after restore; a stale head
   }
   assert.equal(sync.status().state, "stopped");
 });
+
+test("an RPC that refuses large log ranges makes the sync halve its range and still deliver everything", async () => {
+  const store = openStore({ file: path.join(dir, "ranges.sqlite") });
+  const handler = seenHandler(store);
+  const asked: bigint[] = [];
+  const sync = createChainSync({
+    store,
+    client: publicClient(),
+    stream: "token",
+    contracts: [token],
+    fromBlock: deployBlock,
+    confirmations: 0,
+    maxRange: 64,
+    abis: [maiTokenAbi],
+    handler,
+    faults: {
+      beforeGetLogs: (from, to) => {
+        asked.push(to - from + 1n);
+        if (to - from + 1n > 4n) throw new Error("query exceeds max block range 4");
+      },
+    },
+  });
+  let failures = 0;
+  for (let i = 0; i < 200; i++) {
+    try {
+      const r = await sync.syncOnce();
+      if (r.kind === "idle" || (r.kind === "delivered" && r.caughtUp)) break;
+    } catch {
+      failures++;
+    }
+  }
+  assert.ok(failures >= 1 && failures <= 5, `halved a few times (${failures})`);
+  assert.ok(asked.some((n) => n <= 4n));
+  const head = await publicClient().getBlockNumber();
+  assert.equal(store.sync.getCursor("token")?.blockNumber, head);
+  const logs = await publicClient().getLogs({ address: token, fromBlock: deployBlock, toBlock: head });
+  assert.equal(seen(store).length, logs.length);
+  store.close();
+});

@@ -69,6 +69,8 @@ export type CreateChainSyncParameters = {
   keepBlocks?: number;
   abis?: readonly Abi[];
   handler: ChainSyncHandler;
+  /** Injected faults for tests: called before each `eth_getLogs`; may throw like an RPC would. */
+  faults?: { beforeGetLogs?: (fromBlock: bigint, toBlock: bigint) => void };
   logger?: Pick<Logger, "info" | "warn" | "error" | "debug">;
 };
 
@@ -89,6 +91,8 @@ export type ChainSync = {
 };
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+// How public RPCs word "this eth_getLogs asks for too much" (block range or result count).
+const tooLarge = /range|too many|too large|exceed|limit|more than \d+ results|response size/i;
 
 /**
  * @example
@@ -100,6 +104,8 @@ export function createChainSync(parameters: CreateChainSyncParameters): ChainSyn
   const { store, client, stream, contracts, fromBlock, handler, abis = [] } = parameters;
   const confirmations = BigInt(parameters.confirmations ?? 2);
   const maxRange = BigInt(parameters.maxRange ?? 2_000);
+  // Halves when the RPC refuses a range as too large, and stays there: an RPC's limit does not move.
+  let range = maxRange;
   const pollIntervalMs = parameters.pollIntervalMs ?? 1_000;
   const keepBlocks = BigInt(parameters.keepBlocks ?? 5_000);
   const baseDelay = parameters.retryBaseDelayMs ?? 250;
@@ -197,9 +203,21 @@ export function createChainSync(parameters: CreateChainSyncParameters): ChainSyn
       return { kind: "idle" };
     }
     const from = last + 1n;
-    const to = safe < last + maxRange ? safe : last + maxRange;
+    const to = safe < last + range ? safe : last + range;
     const toHash = await blockHash(to);
-    const raw = await client.getLogs({ address: [...contracts], fromBlock: from, toBlock: to });
+    let raw: Awaited<ReturnType<typeof client.getLogs>>;
+    try {
+      parameters.faults?.beforeGetLogs?.(from, to);
+      raw = await client.getLogs({ address: [...contracts], fromBlock: from, toBlock: to });
+    } catch (error) {
+      const text = error instanceof Error ? `${error.message} ${String((error as { details?: unknown }).details)}` : "";
+      if (range > 1n && tooLarge.test(text)) {
+        range = range / 2n;
+        logger.warn({ stream, from, to, range }, "RPC refused the log range; halving it");
+        throw new BaseError("log range too large for this RPC; retrying with half", { cause: error, retryable: true });
+      }
+      throw error;
+    }
     // A reorg between the two calls would mix branches: check the range end did not move.
     if ((await blockHash(to)) !== toHash || raw.some((l) => l.blockNumber === to && l.blockHash !== toHash)) {
       throw new BaseError("chain changed while reading a range; reading again", { retryable: true });

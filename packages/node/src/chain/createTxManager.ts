@@ -421,6 +421,13 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
         }),
       );
     }
+    if (existing) {
+      const stored = parseRequest(existing.request);
+      if (stored.to.toLowerCase() !== request.to.toLowerCase() || (request.data ?? "0x") !== stored.data) {
+        // The id decides: what was journaled is what gets sent. A caller that changed its mind needs a new id.
+        logger.warn({ intentId }, "intent id reused with a different request; following the journaled one");
+      }
+    }
     const promise = (existing ? follow(existing, true) : submitNew(intentId, request)).finally(() =>
       inFlight.delete(intentId),
     );
