@@ -11,22 +11,14 @@ import {IProtocolConfig} from "./interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "./interfaces/INodeRegistry.sol";
 import {IRewardEngine} from "./interfaces/IRewardEngine.sol";
 import {IRandomness} from "./interfaces/IRandomness.sol";
-import {DeviceClass} from "./interfaces/Types.sol";
 import {Sortition} from "./libraries/Sortition.sol";
-import {IndexedMerkle} from "./libraries/IndexedMerkle.sol";
-import {MarketMath} from "./libraries/MarketMath.sol";
 import {
     BatchRef,
-    BatchRefLib,
     BatchState,
-    BatchFlags,
     JobStatus,
     JobParams,
     Job,
-    Batch,
-    Audit,
-    Dispute,
-    Member
+    Batch
 } from "./libraries/JobMarketTypes.sol";
 
 /// @title JobMarket
@@ -192,7 +184,6 @@ contract JobMarket is IJobMarket, JobMarketStorage {
         _flush(t);
     }
 
-
     // ================================================================ everyone
 
     /// @inheritdoc IJobMarket
@@ -204,7 +195,6 @@ contract JobMarket is IJobMarket, JobMarketStorage {
         emit Withdrawn(msg.sender, amount);
         IERC20(address(_token)).safeTransfer(msg.sender, amount);
     }
-
 
     // ================================================================ audits and disputes (delegated)
 
@@ -275,12 +265,10 @@ contract JobMarket is IJobMarket, JobMarketStorage {
         return _nextJobId;
     }
 
-
     /// @inheritdoc IJobMarket
     function creditOf(address account) external view returns (uint256) {
         return _credits[account];
     }
-
 
     /// @inheritdoc IJobMarket
     function escrowTotals()
@@ -290,7 +278,6 @@ contract JobMarket is IJobMarket, JobMarketStorage {
     {
         return (_totalPriceEscrow, _totalReserves, _totalBonds, _totalPools, _totalCredits);
     }
-
 
     /// @inheritdoc IJobMarket
     function getBatch(BatchRef) external view returns (BatchView memory) {

@@ -1,30 +1,23 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {JobMarketModule} from "./JobMarketModule.sol";
 import {IMAIToken} from "../interfaces/IMAIToken.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRewardEngine} from "../interfaces/IRewardEngine.sol";
 import {IRandomness} from "../interfaces/IRandomness.sol";
-import {DeviceClass} from "../interfaces/Types.sol";
 import {Sortition} from "../libraries/Sortition.sol";
 import {IndexedMerkle} from "../libraries/IndexedMerkle.sol";
 import {MarketMath} from "../libraries/MarketMath.sol";
 import {
     BatchRef,
-    BatchRefLib,
     BatchState,
     BatchFlags,
     JobStatus,
-    JobParams,
     Job,
     Batch,
-    Audit,
-    Dispute,
-    Member
+    Audit
 } from "../libraries/JobMarketTypes.sol";
 
 /// @title JobMarketAudits
@@ -60,7 +53,6 @@ contract JobMarketAudits is JobMarketModule {
         _registry.unlockCollateral(msg.sender, collateral);
     }
 
-
     /// @dev See `IJobMarket`.
     function expire(BatchRef ref) external onlyDelegated nonReentrant {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
@@ -72,8 +64,6 @@ contract JobMarketAudits is JobMarketModule {
         _registry.unlockCollateral(node, collateral);
         _registry.recordExpired(node);
     }
-
-
 
     /// @dev See `IJobMarket`.
     function forfeit(BatchRef ref) external onlyDelegated nonReentrant {
@@ -107,14 +97,12 @@ contract JobMarketAudits is JobMarketModule {
         }
     }
 
-
     /// @dev See `IJobMarket`.
     function drawAudit(BatchRef ref) external onlyDelegated nonReentrant {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
         if (b.state != BatchState.Committed || b.flags & BatchFlags.DRAWN != 0) revert WrongState(ref, b.state);
         _storeDraw(ref, b);
     }
-
 
     /// @dev See `IJobMarket`.
     function reopenStale(BatchRef ref) external onlyDelegated nonReentrant {
@@ -144,7 +132,6 @@ contract JobMarketAudits is JobMarketModule {
         if (auditor != address(0)) _registry.unlockCollateral(auditor, _config.marketParams().challengeBond);
         if (compensation != 0) _credit(_registry.ownerOf(node), compensation);
     }
-
 
     /// @dev See `IJobMarket`.
     function claimAuditSeat(BatchRef ref) external onlyDelegated nonReentrant {
@@ -180,7 +167,6 @@ contract JobMarketAudits is JobMarketModule {
         _registry.lockCollateral(msg.sender, mp.challengeBond);
     }
 
-
     /// @dev See `IJobMarket`.
     function commitAudit(BatchRef ref, bytes32 commitment_) external onlyDelegated nonReentrant {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
@@ -194,7 +180,6 @@ contract JobMarketAudits is JobMarketModule {
         b.deadline = uint32(block.timestamp + _config.marketParams().revealWindow);
         emit AuditCommitted(ref, msg.sender, commitment_);
     }
-
 
     /// @dev See `IJobMarket`.
     function revealAudit(BatchRef ref, bytes32 unitRoot, bytes32 salt, bytes32[] calldata proof)
@@ -228,7 +213,6 @@ contract JobMarketAudits is JobMarketModule {
         _flush(t);
     }
 
-
     // ================================================================ views
 
     /// @dev See `IJobMarket`.
@@ -246,7 +230,6 @@ contract JobMarketAudits is JobMarketModule {
         v.auditBps = b.auditBps;
         v.units = j.batchSize == 0 ? 0 : MarketMath.batchUnits(j.units, j.batchSize, ref.index());
     }
-
 
     /// @dev See `IJobMarket`.
     function getAudit(BatchRef ref)
@@ -266,7 +249,6 @@ contract JobMarketAudits is JobMarketModule {
         return (a.auditor, a.seatDeadline, a.seatStart, a.unitIndex, a.committed, a.revealed, a.digest);
     }
 
-
     /// @dev See `IJobMarket`.
     function auditDraw(BatchRef ref) external view returns (bool ready, bool audited, bool forced, uint256 unitIndex) {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
@@ -279,7 +261,6 @@ contract JobMarketAudits is JobMarketModule {
         }
         return (false, false, false, 0);
     }
-
 
     /// @dev See `IJobMarket`.
     function seatEligibility(BatchRef ref, address node) external view returns (bool) {
@@ -301,7 +282,6 @@ contract JobMarketAudits is JobMarketModule {
         if (!ok) return false;
         return _seatEligible(ref, _jobs[ref.jobId()], b, seatStart, seed, node, _config.marketParams());
     }
-
 
     /// @dev See `IJobMarket`.
     function expectedCommitment(BatchRef ref, bytes32 root, bytes32 salt, address node)

@@ -1,28 +1,20 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.28;
 
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {JobMarketModule} from "./JobMarketModule.sol";
 import {IMAIToken} from "../interfaces/IMAIToken.sol";
 import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRewardEngine} from "../interfaces/IRewardEngine.sol";
 import {IRandomness} from "../interfaces/IRandomness.sol";
-import {DeviceClass} from "../interfaces/Types.sol";
 import {Sortition} from "../libraries/Sortition.sol";
 import {IndexedMerkle} from "../libraries/IndexedMerkle.sol";
 import {MarketMath} from "../libraries/MarketMath.sol";
 import {
     BatchRef,
-    BatchRefLib,
     BatchState,
-    BatchFlags,
-    JobStatus,
-    JobParams,
     Job,
     Batch,
-    Audit,
     Dispute,
     Member
 } from "../libraries/JobMarketTypes.sol";
@@ -57,7 +49,6 @@ contract JobMarketDisputes is JobMarketModule {
         emit UnitProven(ref, unitRoot);
     }
 
-
     /// @dev See `IJobMarket`.
     function joinCommittee(BatchRef ref, bytes32 commitment_) external onlyDelegated nonReentrant {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
@@ -82,7 +73,6 @@ contract JobMarketDisputes is JobMarketModule {
         emit CommitteeJoined(ref, msg.sender, n, commitment_);
         _registry.lockCollateral(msg.sender, mp.challengeBond);
     }
-
 
     /// @dev See `IJobMarket`.
     function revealVote(BatchRef ref, bytes32 unitRoot, bytes32 salt) external onlyDelegated nonReentrant {
@@ -109,7 +99,6 @@ contract JobMarketDisputes is JobMarketModule {
         revert NotMember(ref, msg.sender);
     }
 
-
     /// @dev See `IJobMarket`.
     function resolveDispute(BatchRef ref) external onlyDelegated nonReentrant {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
@@ -132,7 +121,6 @@ contract JobMarketDisputes is JobMarketModule {
             _resolveNoMajority(ref, b, key, d, mp);
         }
     }
-
 
     // ================================================================ views
 
@@ -159,7 +147,6 @@ contract JobMarketDisputes is JobMarketModule {
         v.abandons = j.abandons;
     }
 
-
     /// @dev See `IJobMarket`.
     function getDispute(BatchRef ref)
         external
@@ -177,14 +164,12 @@ contract JobMarketDisputes is JobMarketModule {
         return (d.round, d.members, d.start, d.anchorBlock, d.primaryProven, d.primaryUnitRoot);
     }
 
-
     /// @dev See `IJobMarket`.
     function getMember(BatchRef ref, uint256 seat) external view returns (address node, bool revealed, bytes32 digest) {
         uint256 key = _attemptKey(ref, _batches[BatchRef.unwrap(ref)].attempt);
         Member storage m = _members[_roundKey(key, _disputes[key].round)][seat];
         return (m.node, m.revealed, m.digest);
     }
-
 
     /// @dev See `IJobMarket`.
     function committeeEligibility(BatchRef ref, address node) external view returns (bool) {
@@ -198,7 +183,6 @@ contract JobMarketDisputes is JobMarketModule {
         if (!ok) return false;
         return _committeeEligible(ref, b, key, d, seed, node, _config.marketParams());
     }
-
 
     /// @dev See `IJobMarket`.
     function leaseEligibility(BatchRef ref, address node) external view returns (bool eligible, bool widened) {

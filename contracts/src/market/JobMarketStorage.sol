@@ -10,7 +10,6 @@ import {IProtocolConfig} from "../interfaces/IProtocolConfig.sol";
 import {INodeRegistry} from "../interfaces/INodeRegistry.sol";
 import {IRewardEngine} from "../interfaces/IRewardEngine.sol";
 import {IRandomness} from "../interfaces/IRandomness.sol";
-import {DeviceClass} from "../interfaces/Types.sol";
 import {Sortition} from "../libraries/Sortition.sol";
 import {IndexedMerkle} from "../libraries/IndexedMerkle.sol";
 import {MarketMath} from "../libraries/MarketMath.sol";
