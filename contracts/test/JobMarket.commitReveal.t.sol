@@ -246,4 +246,17 @@ contract JobMarketCommitRevealTest is MarketFixture {
         assertEq(toMiner + burned + toTreasury, price);
         assertLe(toMiner, price - price * f / 10_000);
     }
+
+    function test_pause_neverBlocksCommitRevealRefundOrWithdraw() public {
+        (BatchRef ref, address node, bytes32 root) = _unauditedBatch();
+        vm.prank(guardian);
+        config.pause();
+        _revealAs(node, ref, root);
+        assertEq(uint256(jm.getBatch(ref).state), uint256(BatchState.Accepted));
+        vm.prank(ownerOf[node]);
+        jm.withdraw();
+        vm.prank(requester);
+        jm.cancel(jobId);
+        _assertConserved();
+    }
 }
