@@ -24,7 +24,7 @@ contract AttackerHandler is HandlerBase {
         IJobMarketTypes.BatchView memory victim = _batch(victimRef);
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             if (w.stateOf(r) != uint8(BatchState.Leased)) continue;
             IJobMarketTypes.BatchView memory own = _batch(r);
             if (own.node == victim.node || block.timestamp > own.deadline) continue;
@@ -71,7 +71,7 @@ contract AttackerHandler is HandlerBase {
     function earlyReveal(uint256 seed) external observed {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             uint8 s = w.stateOf(r);
             BatchRef ref = BatchRef.wrap(r);
             if (s == uint8(BatchState.Committed)) {

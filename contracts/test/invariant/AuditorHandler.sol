@@ -19,7 +19,7 @@ contract AuditorHandler is HandlerBase {
         uint256 ref;
         bool found;
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             uint8 s = w.stateOf(r);
             if (s == uint8(BatchState.AuditSeated)) {
                 (address holder, uint256 seatDeadline,,, bool committed,,) = jm.getAudit(BatchRef.wrap(r));
@@ -41,7 +41,7 @@ contract AuditorHandler is HandlerBase {
         if (!found) return;
         uint256 nodes = w.nodeCount();
         for (uint256 k; k < nodes; ++k) {
-            address cand = w.nodeAt(seed + k);
+            address cand = w.nodeAt((seed >> 8) + k);
             if (!jm.seatEligibility(BatchRef.wrap(ref), cand)) continue;
             _flush();
             vm.prank(cand);
@@ -64,7 +64,7 @@ contract AuditorHandler is HandlerBase {
     function commitAudit(uint256 seed) external observed {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             if (w.stateOf(r) != uint8(BatchState.AuditSeated)) continue;
             (address holder, uint256 seatDeadline,,, bool committed,,) = jm.getAudit(BatchRef.wrap(r));
             if (holder == address(0) || committed || block.timestamp > seatDeadline) continue;
@@ -94,7 +94,7 @@ contract AuditorHandler is HandlerBase {
     function revealAudit(uint256 seed) external observed {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             if (w.stateOf(r) != uint8(BatchState.Revealed)) continue;
             IJobMarketTypes.BatchView memory b = _batch(r);
             if (block.timestamp <= b.deadline) return _revealAudit(r, b);
@@ -126,7 +126,7 @@ contract AuditorHandler is HandlerBase {
         if (block.timestamp >= start + w.config().marketParams().committeeWindow) return _count("committee.closed");
         uint256 nodes = w.nodeCount();
         for (uint256 k; k < nodes; ++k) {
-            address cand = w.nodeAt(seed + k);
+            address cand = w.nodeAt((seed >> 8) + k);
             if (!jm.committeeEligibility(r, cand) || _isMember(r, members, cand)) continue;
             _join(ref, cand, seed % 5 != 0);
             return;
@@ -155,9 +155,18 @@ contract AuditorHandler is HandlerBase {
         return MarketMath.commitment(ref >> 32, ref & type(uint32).max, attempt, unitRoot, _salt(ref, attempt, who), who);
     }
 
+    /// @dev Committee members of one dispute reveal their votes.
     function revealVote(uint256 seed) external observed {
-        (uint256 ref, bool found) = _find(seed, BatchState.Disputed);
-        if (!found) return;
+        uint256 n = w.refCount();
+        for (uint256 k; k < n; ++k) {
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
+            if (w.stateOf(r) != uint8(BatchState.Disputed)) continue;
+            (, uint256 members,,,,) = jm.getDispute(BatchRef.wrap(r));
+            if (members != 0) return _revealVotes(r);
+        }
+    }
+
+    function _revealVotes(uint256 ref) internal {
         BatchRef r = BatchRef.wrap(ref);
         (, uint256 members,,,,) = jm.getDispute(r);
         uint256 attempt = w.attemptOf(ref);

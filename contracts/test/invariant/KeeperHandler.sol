@@ -46,7 +46,7 @@ contract KeeperHandler is HandlerBase {
     function forfeit(uint256 seed) external observed {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             uint8 s = w.stateOf(r);
             if (s < uint8(BatchState.Committed) || s > uint8(BatchState.Revealed)) continue;
             _flush();
@@ -87,7 +87,7 @@ contract KeeperHandler is HandlerBase {
     function reopenStale(uint256 seed) external observed {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             uint8 s = w.stateOf(r);
             if (s == uint8(BatchState.Open) || s >= uint8(BatchState.Accepted) || s == uint8(BatchState.Disputed)) continue;
             if (jm.getJob(r >> 32).chains == 0) continue;

@@ -47,7 +47,7 @@ contract MinerHandler is HandlerBase {
         open = new uint256[](job.batches);
         uint256 nOpen;
         for (uint256 k; k < job.batches; ++k) {
-            uint256 idx = (seed + k) % job.batches;
+            uint256 idx = ((seed >> 8) + k) % job.batches;
             uint256 ref = (jobId << 32) | idx;
             if (w.stateOf(ref) != uint8(BatchState.Open)) continue;
             if (job.chains != 0 && idx >= job.chains) {
@@ -66,7 +66,7 @@ contract MinerHandler is HandlerBase {
         uint256 n = w.nodeCount();
         address widened;
         for (uint256 k; k < n; ++k) {
-            address cand = w.nodeAt(seed + k);
+            address cand = w.nodeAt((seed >> 8) + k);
             (bool ok, bool wide) = jm.leaseEligibility(BatchRef.wrap(ref), cand);
             if (ok && !wide) return cand;
             if (ok && widened == address(0)) widened = cand;
@@ -126,7 +126,7 @@ contract MinerHandler is HandlerBase {
         bool honest = seed % 4 != 0;
         uint256 n = w.refCount();
         for (uint256 k; k < n && g.m < MAX_GROUP; ++k) {
-            _addCommit(g, w.refAt((seed + k) % n), honest);
+            _addCommit(g, w.refAt(((seed >> 8) + k) % n), honest);
         }
         if (g.m == 0) return _count("commit.late");
         _trim(g);
@@ -145,7 +145,7 @@ contract MinerHandler is HandlerBase {
     function _liveLeaseHolder(uint256 seed) internal view returns (address) {
         uint256 n = w.refCount();
         for (uint256 k; k < n; ++k) {
-            uint256 r = w.refAt((seed + k) % n);
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
             if (w.stateOf(r) != uint8(BatchState.Leased)) continue;
             IJobMarketTypes.BatchView memory b = _batch(r);
             if (block.timestamp <= b.deadline) return b.node;
@@ -171,7 +171,7 @@ contract MinerHandler is HandlerBase {
         if (n == 0) return;
         Group memory g = _group();
         for (uint256 k; k < n && g.m < MAX_GROUP; ++k) {
-            _addReveal(g, w.refAt((seed + k) % n));
+            _addReveal(g, w.refAt(((seed >> 8) + k) % n));
         }
         if (g.m == 0) {
             _mine(1);

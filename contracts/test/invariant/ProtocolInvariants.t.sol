@@ -157,12 +157,16 @@ contract ProtocolInvariantsTest is Base {
 
     /// @dev Token: supply == Σ balances over every address that ever held MAI, supply <= cap, and supply ==
     /// genesis + pool mints - burns as observed in Transfer events.
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_supplyEqualsHolderBalances() public view {
         _checkSupply();
     }
 
     /// @dev Emission: pool mints <= pool; each epoch mints at most its schedule; claims per epoch <= minted;
     /// per (epoch, node) at most one claim, never above the node's share of what it accrued.
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_emissionBounded() public view {
         _checkEmission();
     }
@@ -170,6 +174,8 @@ contract ProtocolInvariantsTest is Base {
     /// @dev Registry: balance == totalStaked == Σ (bonded + unbonding) of every node == genesis stakes +
     /// deposits - withdrawals - slashes; reputation in [0, 10000]; every node's in-flight lease collateral
     /// is locked, and locked <= bonded stake.
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_stakeConservedAndLeasesCovered() public view {
         _checkStake();
     }
@@ -177,17 +183,23 @@ contract ProtocolInvariantsTest is Base {
     /// @dev Market: token balance == price escrow + audit reserves + bonds + pools + credits, each the sum of
     /// its per-job or per-account figures, and == escrow in + slashes in - burns - withdrawals; slashes taken by
     /// the registry == slashes the market reports == slash tokens received (all burned or credited).
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_escrowAndSlashesConserved() public view {
         _checkEscrow();
     }
 
     /// @dev Life cycle and attacks: each batch paid at most once, no state regression within an attempt,
     /// and no attack ever succeeded.
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_batchesPaidOnceAndAttacksFail() public view {
         _checkLifecycle();
     }
 
     /// @dev Prints what the campaign reached (forge shows it with -vv).
+    /// forge-config: default.invariant.fail-on-revert = true
+    /// forge-config: deep.invariant.fail-on-revert = true
     function invariant_callSummary() public view {
         _checkSupply();
         _summary();
