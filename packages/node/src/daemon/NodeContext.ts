@@ -12,22 +12,22 @@ import type { Store } from "../store/openStore.js";
  * signal, plus the node's chain, store and blob handles. Roles hold no other shared state.
  */
 export type NodeContext = {
-	options: NodeOptions;
-	logger: NodeLogger;
-	metrics: NodeMetrics;
-	/** Aborted on SIGINT/SIGTERM: roles stop between steps, never inside a DB write. */
-	shutdown: AbortSignal;
-	client: PublicClient;
-	deployment: Deployment;
-	/** The hot node key's address. */
-	address: Address;
-	/** The owner's address (from the registry, or the owner key). */
-	owner: Address | undefined;
-	tx: TxManager;
-	/** Present only with an owner key (devnet): withdraws the owner's credits. */
-	ownerTx: TxManager | undefined;
-	store: Store;
-	blobs: BlobStore;
-	/** This node's public HTTP URL (its registry metadata). */
-	url: string;
+  options: NodeOptions;
+  logger: NodeLogger;
+  metrics: NodeMetrics;
+  /** Aborted on SIGINT/SIGTERM: roles stop between steps, never inside a DB write. */
+  shutdown: AbortSignal;
+  client: PublicClient;
+  deployment: Deployment;
+  /** The hot node key's address. */
+  address: Address;
+  /** The owner's address (from the registry, or the owner key). */
+  owner: Address | undefined;
+  tx: TxManager;
+  /** Present only with an owner key (devnet): withdraws the owner's credits. */
+  ownerTx: TxManager | undefined;
+  store: Store;
+  blobs: BlobStore;
+  /** This node's public HTTP URL (its registry metadata). */
+  url: string;
 };

@@ -1,4 +1,4 @@
 /** `(jobId << 32) | batchIndex`, the contracts' `BatchRef` packing. */
 export function batchRef(jobId: bigint, batchIndex: number): bigint {
-	return (jobId << 32n) | BigInt(batchIndex);
+  return (jobId << 32n) | BigInt(batchIndex);
 }

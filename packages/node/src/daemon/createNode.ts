@@ -5,19 +5,8 @@
  * in (never a half-written row: every write is one SQLite transaction), then the server closes.
  */
 import path from "node:path";
-import {
-	jobMarketAbi,
-	loadDeployment,
-	maiTokenAbi,
-	nodeRegistryAbi,
-	rewardEngineAbi,
-} from "@maitoken/protocol";
-import {
-	type Address,
-	type PublicClient,
-	createPublicClient,
-	http,
-} from "viem";
+import { jobMarketAbi, loadDeployment, maiTokenAbi, nodeRegistryAbi, rewardEngineAbi } from "@maitoken/protocol";
+import { type Address, type PublicClient, createPublicClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
@@ -32,6 +21,7 @@ import { createMetrics } from "../metrics/createMetrics.js";
 import { createMiner } from "../miner/createMiner.js";
 import { openStore } from "../store/openStore.js";
 import { createBlobNetwork } from "./createBlobNetwork.js";
+import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
 import { ensureRegistered } from "./ensureRegistered.js";
 import { createMarketScanner } from "./scanMarket.js";
@@ -39,13 +29,13 @@ import { createMarketScanner } from "./scanMarket.js";
 export type CreateNodeParameters = { logger?: NodeLogger };
 
 export type NodeHandle = {
-	url: string;
-	address: Address;
-	context: NodeContext;
-	/** Stops the loop after its current step, closes the server and the database. Idempotent. */
-	stop: () => Promise<void>;
-	/** Resolves when the loop has ended. */
-	stopped: Promise<void>;
+  url: string;
+  address: Address;
+  context: NodeContext;
+  /** Stops the loop after its current step, closes the server and the database. Idempotent. */
+  stop: () => Promise<void>;
+  /** Resolves when the loop has ended. */
+  stopped: Promise<void>;
 };
 
 const deviceClasses = { CPU: 0, EDGE: 1, SERVER: 2, GPU: 3 } as const;
@@ -56,239 +46,211 @@ const deviceClasses = { CPU: 0, EDGE: 1, SERVER: 2, GPU: 3 } as const;
  * console.log(`ready ${node.url}`);
  * process.on("SIGTERM", () => node.stop());
  */
-export async function createNode(
-	options: NodeOptions,
-	parameters: CreateNodeParameters = {},
-): Promise<NodeHandle> {
-	const logger =
-		parameters.logger ??
-		createLogger({ format: options.logFormat, level: options.logLevel });
-	const metrics = createMetrics();
-	const controller = new AbortController();
-	if (!options.nodeKey) {
-		throw new BaseError(
-			"keystore files are not supported by this build yet: set MAI_NODE_KEY",
-			{ code: "NO_NODE_KEY" },
-		);
-	}
-	const account = privateKeyToAccount(options.nodeKey as `0x${string}`);
-	const ownerAccount = options.ownerKey
-		? privateKeyToAccount(options.ownerKey as `0x${string}`)
-		: undefined;
-	const client = createPublicClient({
-		transport: http(options.rpcUrl, { retryCount: 3 }),
-		pollingInterval: 250,
-	}) as PublicClient;
-	let chainId: number;
-	try {
-		chainId = await client.getChainId();
-	} catch (cause) {
-		throw new BaseError(
-			`cannot reach the RPC at ${options.rpcUrl}: is the chain running and the URL right?`,
-			{
-				cause,
-				retryable: true,
-				code: "RPC_DOWN",
-			},
-		);
-	}
-	if (options.chainId !== undefined && options.chainId !== chainId) {
-		throw new BaseError(
-			`the RPC at ${options.rpcUrl} is chain ${chainId}, not the configured chain ${options.chainId}`,
-			{ code: "WRONG_CHAIN" },
-		);
-	}
-	const deployment = loadDeployment(chainId, options.deploymentDir);
-	const store = openStore({ file: path.join(options.dataDir, "node.sqlite") });
-	const blobs = await createBlobStore({
-		dir: path.join(options.dataDir, "blobs"),
-		maxBlobBytes: options.maxBlobBytes,
-		quotaBytes: options.blobQuotaBytes,
-		logger,
-	});
-	const abis = [jobMarketAbi, nodeRegistryAbi, rewardEngineAbi, maiTokenAbi];
-	const txLogger = logger.child({ role: "tx" });
-	const tx = createTxManager({
-		store,
-		client,
-		account,
-		abis,
-		logger: txLogger,
-		signal: controller.signal,
-		pollIntervalMs: 200,
-	});
-	const ownerTx = ownerAccount
-		? createTxManager({
-				store,
-				client,
-				account: ownerAccount,
-				abis,
-				logger: txLogger,
-				signal: controller.signal,
-				pollIntervalMs: 200,
-			})
-		: undefined;
-	// Transactions journaled before a crash are followed to their receipts before any new decision.
-	await tx.resumeAll();
-	await ownerTx?.resumeAll();
+export async function createNode(options: NodeOptions, parameters: CreateNodeParameters = {}): Promise<NodeHandle> {
+  const logger = parameters.logger ?? createLogger({ format: options.logFormat, level: options.logLevel });
+  const metrics = createMetrics();
+  const controller = new AbortController();
+  if (!options.nodeKey) {
+    throw new BaseError("keystore files are not supported by this build yet: set MAI_NODE_KEY", {
+      code: "NO_NODE_KEY",
+    });
+  }
+  const account = privateKeyToAccount(options.nodeKey as `0x${string}`);
+  const ownerAccount = options.ownerKey ? privateKeyToAccount(options.ownerKey as `0x${string}`) : undefined;
+  const client = createPublicClient({
+    transport: http(options.rpcUrl, { retryCount: 3 }),
+    pollingInterval: 250,
+  }) as PublicClient;
+  let chainId: number;
+  try {
+    chainId = await client.getChainId();
+  } catch (cause) {
+    throw new BaseError(`cannot reach the RPC at ${options.rpcUrl}: is the chain running and the URL right?`, {
+      cause,
+      retryable: true,
+      code: "RPC_DOWN",
+    });
+  }
+  if (options.chainId !== undefined && options.chainId !== chainId) {
+    throw new BaseError(
+      `the RPC at ${options.rpcUrl} is chain ${chainId}, not the configured chain ${options.chainId}`,
+      { code: "WRONG_CHAIN" },
+    );
+  }
+  const deployment = loadDeployment(chainId, options.deploymentDir);
+  const store = openStore({ file: path.join(options.dataDir, "node.sqlite") });
+  const blobs = await createBlobStore({
+    dir: path.join(options.dataDir, "blobs"),
+    maxBlobBytes: options.maxBlobBytes,
+    quotaBytes: options.blobQuotaBytes,
+    logger,
+  });
+  const abis = [jobMarketAbi, nodeRegistryAbi, rewardEngineAbi, maiTokenAbi];
+  const txLogger = logger.child({ role: "tx" });
+  const tx = createTxManager({
+    store,
+    client,
+    account,
+    abis,
+    logger: txLogger,
+    signal: controller.signal,
+    pollIntervalMs: 200,
+  });
+  const ownerTx = ownerAccount
+    ? createTxManager({
+        store,
+        client,
+        account: ownerAccount,
+        abis,
+        logger: txLogger,
+        signal: controller.signal,
+        pollIntervalMs: 200,
+      })
+    : undefined;
+  // Transactions journaled before a crash are followed to their receipts before any new decision.
+  await tx.resumeAll();
+  await ownerTx?.resumeAll();
 
-	const registry = deployment.contracts.registry;
-	const market = deployment.contracts.jobMarket;
-	const server = createHttpServer({
-		blobStore: blobs,
-		metrics,
-		logger,
-		host: options.httpHost,
-		port: options.httpPort,
-		authorizePut: async (address) => {
-			const view = (await client.readContract({
-				address: registry,
-				abi: nodeRegistryAbi,
-				functionName: "getNode",
-				args: [address],
-			})) as {
-				registered: boolean;
-			};
-			if (view.registered) return true;
-			const next = (await client.readContract({
-				address: market,
-				abi: jobMarketAbi,
-				functionName: "nextJobId",
-			})) as bigint;
-			for (let id = next - 1n; id >= 1n && id >= next - 64n; id--) {
-				const job = (await client.readContract({
-					address: market,
-					abi: jobMarketAbi,
-					functionName: "getJob",
-					args: [id],
-				})) as {
-					requester: Address;
-					status: bigint;
-				};
-				if (
-					job.requester.toLowerCase() === address.toLowerCase() &&
-					(Number(job.status) & 8) === 0
-				)
-					return true;
-			}
-			return false;
-		},
-		providers: {
-			status: () => ({
-				node: account.address,
-				owner: ownerAccount?.address,
-				roles: options.roles,
-				chainId,
-				url,
-			}),
-			batches: (q) => {
-				const rows = store.db
-					.prepare<unknown[], Record<string, unknown>>(
-						`SELECT job, batch, attempt, role, phase, result_root AS resultRoot, result_blob AS resultBlob FROM work
+  const registry = deployment.contracts.registry;
+  const market = deployment.contracts.jobMarket;
+  const server = createHttpServer({
+    blobStore: blobs,
+    metrics,
+    logger,
+    host: options.httpHost,
+    port: options.httpPort,
+    authorizePut: async (address) => {
+      const view = (await client.readContract({
+        address: registry,
+        abi: nodeRegistryAbi,
+        functionName: "getNode",
+        args: [address],
+      })) as {
+        registered: boolean;
+      };
+      if (view.registered) return true;
+      const next = (await client.readContract({
+        address: market,
+        abi: jobMarketAbi,
+        functionName: "nextJobId",
+      })) as bigint;
+      for (let id = next - 1n; id >= 1n && id >= next - 64n; id--) {
+        const job = (await client.readContract({
+          address: market,
+          abi: jobMarketAbi,
+          functionName: "getJob",
+          args: [id],
+        })) as {
+          requester: Address;
+          status: bigint;
+        };
+        if (job.requester.toLowerCase() === address.toLowerCase() && (Number(job.status) & 8) === 0) return true;
+      }
+      return false;
+    },
+    providers: {
+      status: () => ({
+        node: account.address,
+        owner: ownerAccount?.address,
+        roles: options.roles,
+        chainId,
+        url,
+      }),
+      batches: (q) => {
+        const rows = store.db
+          .prepare<unknown[], Record<string, unknown>>(
+            `SELECT job, batch, attempt, role, phase, result_root AS resultRoot, result_blob AS resultBlob FROM work
              WHERE (? IS NULL OR job = ?) ORDER BY updated_at DESC LIMIT ? OFFSET ?`,
-					)
-					.all(
-						q.jobId?.toString() ?? null,
-						q.jobId?.toString() ?? null,
-						q.limit,
-						q.offset,
-					);
-				return { node: account.address, batches: rows };
-			},
-		},
-	});
-	let url = await server.listen();
-	url = options.publicUrl ?? url;
+          )
+          .all(q.jobId?.toString() ?? null, q.jobId?.toString() ?? null, q.limit, q.offset);
+        return { node: account.address, batches: rows };
+      },
+    },
+  });
+  let url = await server.listen();
+  url = options.publicUrl ?? url;
 
-	const owner = await ensureRegistered({
-		client,
-		registry,
-		token: deployment.contracts.token,
-		tx,
-		ownerTx,
-		node: account.address,
-		url,
-		stake: options.stake,
-		deviceClass: deviceClasses[options.deviceClass],
-		capacityCUps: BigInt(options.capacityCUps),
-		logger,
-	});
+  const owner = await ensureRegistered({
+    client,
+    registry,
+    token: deployment.contracts.token,
+    tx,
+    ownerTx,
+    node: account.address,
+    url,
+    stake: options.stake,
+    deviceClass: deviceClasses[options.deviceClass],
+    capacityCUps: BigInt(options.capacityCUps),
+    logger,
+  });
 
-	const context: NodeContext = {
-		options,
-		logger,
-		metrics,
-		shutdown: controller.signal,
-		client,
-		deployment,
-		address: account.address,
-		owner,
-		tx,
-		ownerTx,
-		store,
-		blobs,
-		url,
-	};
-	const network = createBlobNetwork({
-		client,
-		registry,
-		fromBlock: BigInt(deployment.block),
-		blobs,
-		peers: options.blobPeers,
-		self: url,
-		maxBytes: options.maxBlobBytes,
-		signal: controller.signal,
-	});
-	const roles: {
-		name: string;
-		tick: (view: Awaited<ReturnType<typeof scanner.scan>>) => Promise<void>;
-	}[] = [];
-	if (options.roles.includes("keeper"))
-		roles.push({ name: "keeper", ...createKeeper(context) });
-	if (options.roles.includes("auditor"))
-		roles.push({ name: "auditor", ...createAuditor(context, network) });
-	if (options.roles.includes("miner"))
-		roles.push({ name: "miner", ...createMiner(context, network) });
-	const scanner = createMarketScanner(client, market);
+  const context: NodeContext = {
+    options,
+    logger,
+    metrics,
+    shutdown: controller.signal,
+    client,
+    deployment,
+    address: account.address,
+    owner,
+    tx,
+    ownerTx,
+    store,
+    blobs,
+    url,
+  };
+  const network = createBlobNetwork({
+    client,
+    registry,
+    fromBlock: BigInt(deployment.block),
+    blobs,
+    peers: options.blobPeers,
+    self: url,
+    maxBytes: options.maxBlobBytes,
+    signal: controller.signal,
+  });
+  const roles: {
+    name: string;
+    tick: (view: Awaited<ReturnType<typeof scanner.scan>>) => Promise<void>;
+  }[] = [];
+  if (options.roles.includes("keeper")) roles.push({ name: "keeper", ...createKeeper(context) });
+  if (options.roles.includes("auditor")) roles.push({ name: "auditor", ...createAuditor(context, network) });
+  if (options.roles.includes("miner")) roles.push({ name: "miner", ...createMiner(context, network) });
+  const scanner = createMarketScanner(client, market);
+  const collect = createCollector(context);
+  roles.push({ name: "earnings", tick: collect });
 
-	const stopped = (async () => {
-		while (!controller.signal.aborted) {
-			try {
-				const view = await scanner.scan();
-				metrics.chainHead?.set(Number(view.head));
-				for (const role of roles) {
-					if (controller.signal.aborted) break;
-					try {
-						await role.tick(view);
-					} catch (error) {
-						logger.error(
-							{ err: error, role: role.name },
-							"role step failed; retrying next tick",
-						);
-					}
-				}
-			} catch (error) {
-				if (!controller.signal.aborted)
-					logger.warn({ err: error }, "market scan failed; retrying");
-			}
-			await sleep(options.pollIntervalMs, controller.signal).catch(() => {});
-		}
-	})();
+  const stopped = (async () => {
+    while (!controller.signal.aborted) {
+      try {
+        const view = await scanner.scan();
+        metrics.chainHead?.set(Number(view.head));
+        for (const role of roles) {
+          if (controller.signal.aborted) break;
+          try {
+            await role.tick(view);
+          } catch (error) {
+            logger.error({ err: error, role: role.name }, "role step failed; retrying next tick");
+          }
+        }
+      } catch (error) {
+        if (!controller.signal.aborted) logger.warn({ err: error }, "market scan failed; retrying");
+      }
+      await sleep(options.pollIntervalMs, controller.signal).catch(() => {});
+    }
+  })();
 
-	let closing: Promise<void> | undefined;
-	const stop = () => {
-		closing ??= (async () => {
-			controller.abort(new BaseError("node shutting down"));
-			await stopped;
-			await server.close();
-			store.close();
-			logger.info("node stopped");
-		})();
-		return closing;
-	};
-	logger.info(
-		{ url, node: account.address, roles: options.roles },
-		"node running",
-	);
-	return { url, address: account.address, context, stop, stopped };
+  let closing: Promise<void> | undefined;
+  const stop = () => {
+    closing ??= (async () => {
+      controller.abort(new BaseError("node shutting down"));
+      await stopped;
+      await server.close();
+      store.close();
+      logger.info("node stopped");
+    })();
+    return closing;
+  };
+  logger.info({ url, node: account.address, roles: options.roles }, "node running");
+  return { url, address: account.address, context, stop, stopped };
 }

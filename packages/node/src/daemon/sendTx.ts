@@ -8,41 +8,38 @@ import type { TxManager, TxResult } from "../chain/createTxManager.js";
 import type { NodeContext } from "./NodeContext.js";
 
 export type SendTxParameters = {
-	tx?: TxManager;
-	to: Address;
-	abi: Abi;
-	functionName: string;
-	args: readonly unknown[];
-	intentId: string;
-	/** Expected refusals (a keeper probing a deadline): log at debug level only. */
-	quiet?: boolean;
+  tx?: TxManager;
+  to: Address;
+  abi: Abi;
+  functionName: string;
+  args: readonly unknown[];
+  intentId: string;
+  /** Expected refusals (a keeper probing a deadline): log at debug level only. */
+  quiet?: boolean;
 };
 
-export async function sendTx(
-	ctx: NodeContext,
-	p: SendTxParameters,
-): Promise<TxResult | undefined> {
-	const data = encodeFunctionData({
-		abi: p.abi,
-		functionName: p.functionName,
-		args: p.args,
-	} as never);
-	try {
-		const result = await (p.tx ?? ctx.tx).submit(p.intentId, {
-			to: p.to,
-			data,
-		});
-		ctx.metrics.txSent.inc({ method: p.functionName });
-		return result;
-	} catch (error) {
-		ctx.metrics.txFailed.inc({
-			method: p.functionName,
-			reason: (error as { code?: string }).code ?? "error",
-		});
-		ctx.logger[p.quiet ? "debug" : "warn"](
-			{ err: error, intentId: p.intentId, fn: p.functionName },
-			"transaction not executed",
-		);
-		return undefined;
-	}
+export async function sendTx(ctx: NodeContext, p: SendTxParameters): Promise<TxResult | undefined> {
+  const data = encodeFunctionData({
+    abi: p.abi,
+    functionName: p.functionName,
+    args: p.args,
+  } as never);
+  try {
+    const result = await (p.tx ?? ctx.tx).submit(p.intentId, {
+      to: p.to,
+      data,
+    });
+    ctx.metrics.txSent.inc({ method: p.functionName });
+    return result;
+  } catch (error) {
+    ctx.metrics.txFailed.inc({
+      method: p.functionName,
+      reason: (error as { code?: string }).code ?? "error",
+    });
+    ctx.logger[p.quiet ? "debug" : "warn"](
+      { err: error, intentId: p.intentId, fn: p.functionName },
+      "transaction not executed",
+    );
+    return undefined;
+  }
 }

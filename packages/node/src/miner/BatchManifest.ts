@@ -7,12 +7,12 @@ import type { Hex } from "viem";
  * recompute the roots and compare with what the chain bound.
  */
 export type BatchManifest = {
-	version: 1;
-	job: string;
-	batch: number;
-	attempt: number;
-	node: string;
-	/** Merkle root over `units[].root` (the root the miner commits). */
-	root: Hex;
-	units: { index: number; root: Hex; leaves: Hex[]; output?: string }[];
+  version: 1;
+  job: string;
+  batch: number;
+  attempt: number;
+  node: string;
+  /** Merkle root over `units[].root` (the root the miner commits). */
+  root: Hex;
+  units: { index: number; root: Hex; leaves: Hex[]; output?: string }[];
 };

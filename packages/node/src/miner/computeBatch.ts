@@ -15,118 +15,105 @@ import type { BatchManifest } from "./BatchManifest.js";
 import { fetchManifest } from "./fetchManifest.js";
 
 export type ComputeBatchParameters = {
-	spec: JobSpec;
-	jobId: bigint;
-	batchIndex: number;
-	attempt: number;
-	node: Address;
-	runtimeUnits: number[];
-	/** Compute only the first `count` units (default all). */
-	count?: number;
-	/** Chained batch: the predecessor batch's primary and revealed root. */
-	predecessor?: { node: Address; root: Hex; batchIndex: number };
-	blobs: BlobStore;
-	network: BlobNetwork;
-	/** Devnet cheat: random roots, nothing computed. */
-	cheat?: boolean;
-	onUnit?: (seconds: number) => void;
+  spec: JobSpec;
+  jobId: bigint;
+  batchIndex: number;
+  attempt: number;
+  node: Address;
+  runtimeUnits: number[];
+  /** Compute only the first `count` units (default all). */
+  count?: number;
+  /** Chained batch: the predecessor batch's primary and revealed root. */
+  predecessor?: { node: Address; root: Hex; batchIndex: number };
+  blobs: BlobStore;
+  network: BlobNetwork;
+  /** Devnet cheat: random roots, nothing computed. */
+  cheat?: boolean;
+  onUnit?: (seconds: number) => void;
 };
 
 export type ComputeBatchReturnType = {
-	manifest: BatchManifest;
-	manifestHash: string;
-	unitRoots: Hex[];
+  manifest: BatchManifest;
+  manifestHash: string;
+  unitRoots: Hex[];
 };
 
-export async function computeBatch(
-	p: ComputeBatchParameters,
-): Promise<ComputeBatchReturnType> {
-	const count = p.count ?? p.runtimeUnits.length;
-	const units: BatchManifest["units"] = [];
-	let previousFinal: Uint8Array | undefined;
-	let modelBytes: Uint8Array | undefined;
-	if (p.spec.kind === "infer" && !p.cheat) {
-		const pin = p.spec.model.sha256;
-		if (!pin)
-			throw new BaseError(
-				"the infer spec pins no model sha256: its model cannot be fetched",
-				{ code: "SPEC_UNRUNNABLE" },
-			);
-		modelBytes = await p.network.get(pin);
-	}
-	for (let j = 0; j < count; j++) {
-		const index = p.runtimeUnits[j] as number;
-		const t0 = performance.now();
-		if (p.cheat) {
-			const fake = keccak256(
-				toHex(`cheat:${p.jobId}:${p.batchIndex}:${index}:${Math.random()}`),
-			);
-			units.push({ index, root: fake, leaves: [fake] });
-			continue;
-		}
-		let start: Uint8Array | undefined;
-		if (p.spec.kind === "train" && index % p.spec.unitsPerChain !== 0) {
-			start = j > 0 ? previousFinal : await predecessorFinal(p);
-		}
-		const result = await runUnit(p.spec, index, { modelBytes, start });
-		p.onUnit?.((performance.now() - t0) / 1000);
-		if (result.kind === "train") {
-			for (const bytes of result.checkpoints) await p.blobs.put(bytes);
-			previousFinal = result.checkpoints[result.checkpoints.length - 1];
-			units.push({
-				index,
-				root: result.resultRoot as Hex,
-				leaves: result.checkpointHashes as Hex[],
-			});
-		} else {
-			const out = await p.blobs.put(encodeTensor(result.output));
-			units.push({
-				index,
-				root: result.resultRoot as Hex,
-				leaves: result.itemHashes as Hex[],
-				output: out.hash,
-			});
-		}
-	}
-	const unitRoots = units.map((u) => u.root);
-	const manifest: BatchManifest = {
-		version: 1,
-		job: p.jobId.toString(),
-		batch: p.batchIndex,
-		attempt: p.attempt,
-		node: p.node,
-		root: merkleRoot(unitRoots),
-		units,
-	};
-	const put = await p.blobs.put(
-		new TextEncoder().encode(JSON.stringify(manifest)),
-	);
-	return { manifest, manifestHash: put.hash, unitRoots };
+export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBatchReturnType> {
+  const count = p.count ?? p.runtimeUnits.length;
+  const units: BatchManifest["units"] = [];
+  let previousFinal: Uint8Array | undefined;
+  let modelBytes: Uint8Array | undefined;
+  if (p.spec.kind === "infer" && !p.cheat) {
+    const pin = p.spec.model.sha256;
+    if (!pin)
+      throw new BaseError("the infer spec pins no model sha256: its model cannot be fetched", {
+        code: "SPEC_UNRUNNABLE",
+      });
+    modelBytes = await p.network.get(pin);
+  }
+  for (let j = 0; j < count; j++) {
+    const index = p.runtimeUnits[j] as number;
+    const t0 = performance.now();
+    if (p.cheat) {
+      const fake = keccak256(toHex(`cheat:${p.jobId}:${p.batchIndex}:${index}:${Math.random()}`));
+      units.push({ index, root: fake, leaves: [fake] });
+      continue;
+    }
+    let start: Uint8Array | undefined;
+    if (p.spec.kind === "train" && index % p.spec.unitsPerChain !== 0) {
+      start = j > 0 ? previousFinal : await predecessorFinal(p);
+    }
+    const result = await runUnit(p.spec, index, { modelBytes, start });
+    p.onUnit?.((performance.now() - t0) / 1000);
+    if (result.kind === "train") {
+      for (const bytes of result.checkpoints) await p.blobs.put(bytes);
+      previousFinal = result.checkpoints[result.checkpoints.length - 1];
+      units.push({
+        index,
+        root: result.resultRoot as Hex,
+        leaves: result.checkpointHashes as Hex[],
+      });
+    } else {
+      const out = await p.blobs.put(encodeTensor(result.output));
+      units.push({
+        index,
+        root: result.resultRoot as Hex,
+        leaves: result.itemHashes as Hex[],
+        output: out.hash,
+      });
+    }
+  }
+  const unitRoots = units.map((u) => u.root);
+  const manifest: BatchManifest = {
+    version: 1,
+    job: p.jobId.toString(),
+    batch: p.batchIndex,
+    attempt: p.attempt,
+    node: p.node,
+    root: merkleRoot(unitRoots),
+    units,
+  };
+  const put = await p.blobs.put(new TextEncoder().encode(JSON.stringify(manifest)));
+  return { manifest, manifestHash: put.hash, unitRoots };
 }
 
 /** The predecessor batch's final checkpoint, proved against the root it revealed. */
-async function predecessorFinal(
-	p: ComputeBatchParameters,
-): Promise<Uint8Array> {
-	const pred = p.predecessor;
-	if (!pred)
-		throw new BaseError("a chained unit needs its predecessor batch", {
-			code: "NO_PREDECESSOR",
-		});
-	const manifest = await fetchManifest({
-		network: p.network,
-		node: pred.node,
-		jobId: p.jobId,
-		batchIndex: pred.batchIndex,
-		root: pred.root,
-	});
-	const last = manifest.units[manifest.units.length - 1];
-	const finalHash = last?.leaves[last.leaves.length - 1];
-	if (!finalHash)
-		throw new BaseError(
-			"the predecessor's manifest names no final checkpoint",
-			{ retryable: true },
-		);
-	const endpoint = await p.network.endpointOf(pred.node);
-	return p.network.get(finalHash, [endpoint]);
+async function predecessorFinal(p: ComputeBatchParameters): Promise<Uint8Array> {
+  const pred = p.predecessor;
+  if (!pred)
+    throw new BaseError("a chained unit needs its predecessor batch", {
+      code: "NO_PREDECESSOR",
+    });
+  const manifest = await fetchManifest({
+    network: p.network,
+    node: pred.node,
+    jobId: p.jobId,
+    batchIndex: pred.batchIndex,
+    root: pred.root,
+  });
+  const last = manifest.units[manifest.units.length - 1];
+  const finalHash = last?.leaves[last.leaves.length - 1];
+  if (!finalHash) throw new BaseError("the predecessor's manifest names no final checkpoint", { retryable: true });
+  const endpoint = await p.network.endpointOf(pred.node);
+  return p.network.get(finalHash, [endpoint]);
 }

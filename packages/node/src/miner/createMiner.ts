@@ -10,12 +10,7 @@
  * lost result. Leases are adopted from the chain (batch.node == me), so a lease mined just before
  * a crash is found again.
  */
-import {
-	jobMarketAbi,
-	merkleProof,
-	nodeRegistryAbi,
-	rewardEngineAbi,
-} from "@maitoken/protocol";
+import { jobMarketAbi, merkleProof, nodeRegistryAbi } from "@maitoken/protocol";
 import type { JobSpec } from "@maitoken/runtime";
 import { type Hex, bytesToHex, stringToHex } from "viem";
 import { randomBytes } from "node:crypto";
@@ -33,481 +28,343 @@ import { loadSpec } from "./loadSpec.js";
 
 export type Miner = { tick: (view: MarketView) => Promise<void> };
 
-const ACTIVE = [
-	"leased",
-	"computed",
-	"committed",
-	"revealed",
-	"proven",
-] as const;
+const ACTIVE = ["leased", "computed", "committed", "revealed", "proven"] as const;
 const REVEALABLE_AFTER_DRAW = new Set<number>([BatchState.AuditCommitted]);
 
 export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
-	const log = ctx.logger.child({ role: "miner" });
-	const market = ctx.deployment.contracts.jobMarket;
-	const me = ctx.address;
-	const specs = new Map<string, JobSpec>();
-	const seatWindows = { value: undefined as bigint | undefined };
-	let lastRewardCheck = 0;
+  const log = ctx.logger.child({ role: "miner" });
+  const market = ctx.deployment.contracts.jobMarket;
+  const me = ctx.address;
+  const specs = new Map<string, JobSpec>();
+  const seatWindows = { value: undefined as bigint | undefined };
 
-	const read = <T>(functionName: string, args: readonly unknown[]) =>
-		ctx.client.readContract({
-			address: market,
-			abi: jobMarketAbi,
-			functionName,
-			args,
-		} as never) as Promise<T>;
-	const key = (w: Pick<Work, "job" | "batch" | "attempt">) =>
-		`${w.job}:${w.batch}:${w.attempt}`;
-	const rejectedJobs = () =>
-		new Set(ctx.store.kv.get<string[]>("miner.rejectedJobs") ?? []);
+  const read = <T>(functionName: string, args: readonly unknown[]) =>
+    ctx.client.readContract({
+      address: market,
+      abi: jobMarketAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
+  const key = (w: Pick<Work, "job" | "batch" | "attempt">) => `${w.job}:${w.batch}:${w.attempt}`;
+  const rejectedJobs = () => new Set(ctx.store.kv.get<string[]>("miner.rejectedJobs") ?? []);
 
-	async function specOf(job: MarketJob) {
-		const cached = specs.get(job.job.specHash);
-		if (cached) return { kind: "ok" as const, spec: cached };
-		const loaded = await loadSpec(network, job.job.specHash);
-		if (loaded.kind === "ok") specs.set(job.job.specHash, loaded.spec);
-		return loaded;
-	}
+  async function specOf(job: MarketJob) {
+    const cached = specs.get(job.job.specHash);
+    if (cached) return { kind: "ok" as const, spec: cached };
+    const loaded = await loadSpec(network, job.job.specHash);
+    if (loaded.kind === "ok") specs.set(job.job.specHash, loaded.spec);
+    return loaded;
+  }
 
-	async function abandon(w: Work, reason: string) {
-		log.warn({ job: w.job, batch: w.batch, reason }, "abandoning batch");
-		const ref = batchRef(w.job, w.batch);
-		await sendTx(ctx, {
-			to: market,
-			abi: jobMarketAbi,
-			functionName: "abandon",
-			args: [ref, stringToHex(reason.slice(0, 31), { size: 32 })],
-			intentId: `abandon:${key(w)}`,
-		});
-		ctx.store.transaction(() =>
-			ctx.store.work.put({ ...w, phase: "abandoned" }),
-		);
-	}
+  async function abandon(w: Work, reason: string) {
+    log.warn({ job: w.job, batch: w.batch, reason }, "abandoning batch");
+    const ref = batchRef(w.job, w.batch);
+    await sendTx(ctx, {
+      to: market,
+      abi: jobMarketAbi,
+      functionName: "abandon",
+      args: [ref, stringToHex(reason.slice(0, 31), { size: 32 })],
+      intentId: `abandon:${key(w)}`,
+    });
+    ctx.store.transaction(() => ctx.store.work.put({ ...w, phase: "abandoned" }));
+  }
 
-	function rejectJob(jobId: bigint) {
-		const set = rejectedJobs();
-		set.add(jobId.toString());
-		ctx.store.kv.set("miner.rejectedJobs", [...set]);
-	}
+  function rejectJob(jobId: bigint) {
+    const set = rejectedJobs();
+    set.add(jobId.toString());
+    ctx.store.kv.set("miner.rejectedJobs", [...set]);
+  }
 
-	/** Runs a leased batch and stores result + salt in one transaction (before any commit). */
-	async function compute(w: Work, job: MarketJob) {
-		const spec = await specOf(job);
-		if (spec.kind === "unavailable") return;
-		if (spec.kind === "unrunnable") return abandon(w, spec.reason);
-		const plan = planBatch(spec.spec, job.job, w.batch);
-		if (!plan.ok) return abandon(w, plan.reason);
-		const c = Number(job.job.chains);
-		const pred = c > 0 && w.batch >= c ? job.batches[w.batch - c] : undefined;
-		const t0 = performance.now();
-		let result: Awaited<ReturnType<typeof computeBatch>>;
-		try {
-			result = await computeBatch({
-				spec: spec.spec,
-				jobId: w.job,
-				batchIndex: w.batch,
-				attempt: w.attempt,
-				node: me,
-				runtimeUnits: plan.runtimeUnits,
-				predecessor: pred
-					? { node: pred.node, root: pred.digest, batchIndex: w.batch - c }
-					: undefined,
-				blobs: ctx.blobs,
-				network,
-				cheat: ctx.options.cheat,
-			});
-		} catch (error) {
-			if ((error as { retryable?: boolean }).retryable) {
-				log.warn(
-					{ err: error, job: w.job, batch: w.batch },
-					"batch inputs not available yet",
-				);
-				return;
-			}
-			log.error({ err: error, job: w.job, batch: w.batch }, "workload failed");
-			return abandon(w, "unrunnable");
-		}
-		ctx.metrics.workloadSeconds?.observe(
-			{ kind: spec.spec.kind },
-			(performance.now() - t0) / 1000,
-		);
-		ctx.metrics.unitsComputed.inc(
-			{ kind: spec.spec.kind, role: "miner" },
-			result.unitRoots.length,
-		);
-		const salt = bytesToHex(randomBytes(32));
-		await ctx.blobs.pin(result.manifestHash).catch(() => {});
-		ctx.store.transaction(() =>
-			ctx.store.work.put({
-				...w,
-				phase: "computed",
-				salt,
-				resultRoot: result.manifest.root,
-				resultBlob: result.manifestHash,
-			}),
-		);
-		log.info(
-			{ job: w.job, batch: w.batch, root: result.manifest.root },
-			"batch computed",
-		);
-	}
+  /** Runs a leased batch and stores result + salt in one transaction (before any commit). */
+  async function compute(w: Work, job: MarketJob) {
+    const spec = await specOf(job);
+    if (spec.kind === "unavailable") return;
+    if (spec.kind === "unrunnable") return abandon(w, spec.reason);
+    const plan = planBatch(spec.spec, job.job, w.batch);
+    if (!plan.ok) return abandon(w, plan.reason);
+    const c = Number(job.job.chains);
+    const pred = c > 0 && w.batch >= c ? job.batches[w.batch - c] : undefined;
+    const t0 = performance.now();
+    let result: Awaited<ReturnType<typeof computeBatch>>;
+    try {
+      result = await computeBatch({
+        spec: spec.spec,
+        jobId: w.job,
+        batchIndex: w.batch,
+        attempt: w.attempt,
+        node: me,
+        runtimeUnits: plan.runtimeUnits,
+        predecessor: pred ? { node: pred.node, root: pred.digest, batchIndex: w.batch - c } : undefined,
+        blobs: ctx.blobs,
+        network,
+        cheat: ctx.options.cheat,
+      });
+    } catch (error) {
+      if ((error as { retryable?: boolean }).retryable) {
+        log.warn({ err: error, job: w.job, batch: w.batch }, "batch inputs not available yet");
+        return;
+      }
+      log.error({ err: error, job: w.job, batch: w.batch }, "workload failed");
+      return abandon(w, "unrunnable");
+    }
+    ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind }, (performance.now() - t0) / 1000);
+    ctx.metrics.unitsComputed.inc({ kind: spec.spec.kind, role: "miner" }, result.unitRoots.length);
+    const salt = bytesToHex(randomBytes(32));
+    await ctx.blobs.pin(result.manifestHash).catch(() => {});
+    ctx.store.transaction(() =>
+      ctx.store.work.put({
+        ...w,
+        phase: "computed",
+        salt,
+        resultRoot: result.manifest.root,
+        resultBlob: result.manifestHash,
+      }),
+    );
+    log.info({ job: w.job, batch: w.batch, root: result.manifest.root }, "batch computed");
+  }
 
-	async function commitAll(rows: Work[], view: Map<bigint, MarketJob>) {
-		const ready = rows.filter(
-			(w) => view.get(w.job)?.batches[w.batch]?.state === BatchState.Leased,
-		);
-		if (ready.length === 0) return;
-		const refs: bigint[] = [];
-		const commitments: Hex[] = [];
-		for (const w of ready.slice(0, 8)) {
-			const ref = batchRef(w.job, w.batch);
-			refs.push(ref);
-			commitments.push(
-				await read<Hex>("expectedCommitment", [ref, w.resultRoot, w.salt, me]),
-			);
-		}
-		const ids = ready.slice(0, 8).map(key).join(",");
-		const r = await sendTx(ctx, {
-			to: market,
-			abi: jobMarketAbi,
-			functionName: "commit",
-			args: [refs, commitments],
-			intentId: `commit:${ids}`,
-		});
-		if (r?.receipt.status === "success") {
-			ctx.store.transaction(() => {
-				for (const w of ready.slice(0, 8))
-					ctx.store.work.put({ ...w, phase: "committed" });
-			});
-			log.info({ batches: ids }, "committed");
-		}
-	}
+  async function commitAll(rows: Work[], view: Map<bigint, MarketJob>) {
+    const ready = rows.filter((w) => view.get(w.job)?.batches[w.batch]?.state === BatchState.Leased);
+    if (ready.length === 0) return;
+    const refs: bigint[] = [];
+    const commitments: Hex[] = [];
+    for (const w of ready.slice(0, 8)) {
+      const ref = batchRef(w.job, w.batch);
+      refs.push(ref);
+      commitments.push(await read<Hex>("expectedCommitment", [ref, w.resultRoot, w.salt, me]));
+    }
+    const ids = ready.slice(0, 8).map(key).join(",");
+    const r = await sendTx(ctx, {
+      to: market,
+      abi: jobMarketAbi,
+      functionName: "commit",
+      args: [refs, commitments],
+      intentId: `commit:${ids}`,
+    });
+    if (r?.receipt.status === "success") {
+      ctx.store.transaction(() => {
+        for (const w of ready.slice(0, 8)) ctx.store.work.put({ ...w, phase: "committed" });
+      });
+      log.info({ batches: ids }, "committed");
+    }
+  }
 
-	async function revealable(
-		w: Work,
-		job: MarketJob,
-		now: bigint,
-	): Promise<boolean> {
-		const b = job.batches[w.batch];
-		if (!b) return false;
-		if (REVEALABLE_AFTER_DRAW.has(b.state)) return true;
-		const ref = batchRef(w.job, w.batch);
-		if (b.state === BatchState.Committed) {
-			const [ready, audited] = await read<[boolean, boolean, boolean, bigint]>(
-				"auditDraw",
-				[ref],
-			);
-			if (!ready) return false;
-			if (!audited) return true;
-			// Audited: store the draw so the seat windows start running (and can lapse) even without a keeper.
-			if ((b.flags & 2n) === 0n) {
-				await sendTx(ctx, {
-					to: market,
-					abi: jobMarketAbi,
-					functionName: "drawAudit",
-					args: [ref],
-					intentId: `draw:${key(w)}`,
-				});
-			}
-			return false;
-		}
-		if (b.state === BatchState.AuditSeated) {
-			seatWindows.value ??= await read<bigint>("AUDIT_SEAT_WINDOWS", []);
-			const [, , seatStart] = await read<[string, bigint, bigint]>("getAudit", [
-				ref,
-			]);
-			const auditWindow = BigInt(
-				ctx.deployment.parameters.market.auditWindow ?? 0n,
-			);
-			return now >= seatStart + seatWindows.value * auditWindow;
-		}
-		return false;
-	}
+  async function revealable(w: Work, job: MarketJob, now: bigint): Promise<boolean> {
+    const b = job.batches[w.batch];
+    if (!b) return false;
+    if (REVEALABLE_AFTER_DRAW.has(b.state)) return true;
+    const ref = batchRef(w.job, w.batch);
+    if (b.state === BatchState.Committed) {
+      const [ready, audited] = await read<[boolean, boolean, boolean, bigint]>("auditDraw", [ref]);
+      if (!ready) return false;
+      if (!audited) return true;
+      // Audited: store the draw so the seat windows start running (and can lapse) even without a keeper.
+      if ((b.flags & 2n) === 0n) {
+        await sendTx(ctx, {
+          to: market,
+          abi: jobMarketAbi,
+          functionName: "drawAudit",
+          args: [ref],
+          intentId: `draw:${key(w)}`,
+          quiet: true,
+        });
+      }
+      return false;
+    }
+    if (b.state === BatchState.AuditSeated) {
+      seatWindows.value ??= await read<bigint>("AUDIT_SEAT_WINDOWS", []);
+      const [, , seatStart] = await read<[string, bigint, bigint]>("getAudit", [ref]);
+      const auditWindow = BigInt(ctx.deployment.parameters.market.auditWindow ?? 0n);
+      return now >= seatStart + seatWindows.value * auditWindow;
+    }
+    return false;
+  }
 
-	async function revealAll(
-		rows: Work[],
-		view: Map<bigint, MarketJob>,
-		now: bigint,
-	) {
-		const ready: Work[] = [];
-		for (const w of rows) {
-			const job = view.get(w.job);
-			if (job && (await revealable(w, job, now))) ready.push(w);
-		}
-		if (ready.length === 0) return;
-		const batch = ready.slice(0, 8);
-		const r = await sendTx(ctx, {
-			to: market,
-			abi: jobMarketAbi,
-			functionName: "reveal",
-			args: [
-				batch.map((w) => batchRef(w.job, w.batch)),
-				batch.map((w) => w.resultRoot),
-				batch.map((w) => w.salt),
-			],
-			intentId: `reveal:${batch.map(key).join(",")}`,
-		});
-		if (r?.receipt.status === "success") {
-			ctx.store.transaction(() => {
-				for (const w of batch) ctx.store.work.put({ ...w, phase: "revealed" });
-			});
-			log.info({ batches: batch.map(key).join(",") }, "revealed");
-		}
-	}
+  async function revealAll(rows: Work[], view: Map<bigint, MarketJob>, now: bigint) {
+    const ready: Work[] = [];
+    for (const w of rows) {
+      const job = view.get(w.job);
+      if (job && (await revealable(w, job, now))) ready.push(w);
+    }
+    if (ready.length === 0) return;
+    const batch = ready.slice(0, 8);
+    const r = await sendTx(ctx, {
+      to: market,
+      abi: jobMarketAbi,
+      functionName: "reveal",
+      args: [batch.map((w) => batchRef(w.job, w.batch)), batch.map((w) => w.resultRoot), batch.map((w) => w.salt)],
+      intentId: `reveal:${batch.map(key).join(",")}`,
+    });
+    if (r?.receipt.status === "success") {
+      ctx.store.transaction(() => {
+        for (const w of batch) ctx.store.work.put({ ...w, phase: "revealed" });
+      });
+      log.info({ batches: batch.map(key).join(",") }, "revealed");
+    }
+  }
 
-	/** In a dispute the primary proves its unit root at the drawn index (its manifest holds the roots). */
-	async function prove(w: Work) {
-		const ref = batchRef(w.job, w.batch);
-		const [, , , unitIndex] = await read<[string, bigint, bigint, bigint]>(
-			"getAudit",
-			[ref],
-		);
-		if (!w.resultBlob) return;
-		const manifest = JSON.parse(
-			new TextDecoder().decode(await ctx.blobs.get(w.resultBlob)),
-		) as BatchManifest;
-		const roots = manifest.units.map((u) => u.root);
-		const i = Number(unitIndex);
-		const r = await sendTx(ctx, {
-			to: market,
-			abi: jobMarketAbi,
-			functionName: "proveUnit",
-			args: [ref, roots[i], merkleProof(roots, i)],
-			intentId: `prove:${key(w)}`,
-		});
-		if (r?.receipt.status === "success")
-			ctx.store.transaction(() =>
-				ctx.store.work.put({ ...w, phase: "proven" }),
-			);
-	}
+  /** In a dispute the primary proves its unit root at the drawn index (its manifest holds the roots). */
+  async function prove(w: Work) {
+    const ref = batchRef(w.job, w.batch);
+    const [, , , unitIndex] = await read<[string, bigint, bigint, bigint]>("getAudit", [ref]);
+    if (!w.resultBlob) return;
+    const manifest = JSON.parse(new TextDecoder().decode(await ctx.blobs.get(w.resultBlob))) as BatchManifest;
+    const roots = manifest.units.map((u) => u.root);
+    const i = Number(unitIndex);
+    const r = await sendTx(ctx, {
+      to: market,
+      abi: jobMarketAbi,
+      functionName: "proveUnit",
+      args: [ref, roots[i], merkleProof(roots, i)],
+      intentId: `prove:${key(w)}`,
+    });
+    if (r?.receipt.status === "success") ctx.store.transaction(() => ctx.store.work.put({ ...w, phase: "proven" }));
+  }
 
-	async function leaseNew(view: MarketView, active: number) {
-		let room = ctx.options.maxConcurrentWork - active;
-		if (room <= 0) return;
-		const slashBps = BigInt(ctx.deployment.parameters.market.slashBps ?? 5000n);
-		const node = (await ctx.client.readContract({
-			address: ctx.deployment.contracts.registry,
-			abi: nodeRegistryAbi,
-			functionName: "getNode",
-			args: [me],
-		})) as { stake: bigint; registered: boolean; jailed: boolean };
-		if (!node.registered || node.jailed) return;
-		let free = (await ctx.client.readContract({
-			address: ctx.deployment.contracts.registry,
-			abi: nodeRegistryAbi,
-			functionName: "freeStake",
-			args: [me],
-		})) as bigint;
-		const perLease = (node.stake * slashBps) / 10_000n;
-		const rejected = rejectedJobs();
-		for (const job of view.jobs) {
-			if (room <= 0 || free < perLease) return;
-			const j = job.job;
-			if (
-				(Number(j.status) & (JobStatus.CLOSED | JobStatus.FROZEN)) !== 0 ||
-				j.deadline <= view.now
-			)
-				continue;
-			if (rejected.has(job.id.toString())) continue;
-			if (j.pricePerUnit < ctx.options.minPricePerCU * j.cuPerUnit) continue;
-			const open = job.batches
-				.map((b, i) => ({ b, i }))
-				.filter(
-					({ b, i }) => b.state === BatchState.Open && predecessorReady(job, i),
-				);
-			if (open.length === 0) continue;
-			const spec = await specOf(job);
-			if (spec.kind === "unavailable") continue;
-			const refusal =
-				spec.kind === "unrunnable" ? spec.reason : checkJob(spec.spec, j);
-			for (const { b, i } of open) {
-				if (room <= 0 || free < perLease) return;
-				const ref = batchRef(job.id, i);
-				const [eligible] = await read<[boolean, boolean]>("leaseEligibility", [
-					ref,
-					me,
-				]);
-				if (!eligible) continue;
-				const r = await sendTx(ctx, {
-					to: market,
-					abi: jobMarketAbi,
-					functionName: "leaseBatches",
-					args: [job.id, [BigInt(i)]],
-					intentId: `lease:${job.id}:${i}:${b.attempt}:${view.head}`,
-				});
-				if (r?.receipt.status !== "success") continue;
-				const w = {
-					job: job.id,
-					batch: i,
-					attempt: Number(b.attempt),
-					role: "miner" as const,
-					phase: "leased",
-					salt: undefined,
-					resultRoot: undefined,
-					resultBlob: undefined,
-				};
-				ctx.store.transaction(() => ctx.store.work.put(w));
-				log.info(
-					{ job: job.id, batch: i, attempt: Number(b.attempt) },
-					"leased",
-				);
-				room--;
-				free -= perLease;
-				if (refusal) {
-					// A job this node cannot run as posted: give the lease back with the reason (the requester bond pays).
-					await abandon({ ...w, updatedAt: Date.now() }, refusal);
-					rejectJob(job.id);
-					break;
-				}
-			}
-		}
-	}
+  async function leaseNew(view: MarketView, active: number) {
+    let room = ctx.options.maxConcurrentWork - active;
+    if (room <= 0) return;
+    const slashBps = BigInt(ctx.deployment.parameters.market.slashBps ?? 5000n);
+    const node = (await ctx.client.readContract({
+      address: ctx.deployment.contracts.registry,
+      abi: nodeRegistryAbi,
+      functionName: "getNode",
+      args: [me],
+    })) as { stake: bigint; registered: boolean; jailed: boolean };
+    if (!node.registered || node.jailed) return;
+    let free = (await ctx.client.readContract({
+      address: ctx.deployment.contracts.registry,
+      abi: nodeRegistryAbi,
+      functionName: "freeStake",
+      args: [me],
+    })) as bigint;
+    const perLease = (node.stake * slashBps) / 10_000n;
+    const rejected = rejectedJobs();
+    for (const job of view.jobs) {
+      if (room <= 0 || free < perLease) return;
+      const j = job.job;
+      if ((Number(j.status) & (JobStatus.CLOSED | JobStatus.FROZEN)) !== 0 || j.deadline <= view.now) continue;
+      if (rejected.has(job.id.toString())) continue;
+      if (j.pricePerUnit < ctx.options.minPricePerCU * j.cuPerUnit) continue;
+      const open = job.batches
+        .map((b, i) => ({ b, i }))
+        .filter(({ b, i }) => b.state === BatchState.Open && predecessorReady(job, i));
+      if (open.length === 0) continue;
+      const spec = await specOf(job);
+      if (spec.kind === "unavailable") continue;
+      const refusal = spec.kind === "unrunnable" ? spec.reason : checkJob(spec.spec, j);
+      for (const { b, i } of open) {
+        if (room <= 0 || free < perLease) return;
+        const ref = batchRef(job.id, i);
+        const [eligible] = await read<[boolean, boolean]>("leaseEligibility", [ref, me]);
+        if (!eligible) continue;
+        const r = await sendTx(ctx, {
+          to: market,
+          abi: jobMarketAbi,
+          functionName: "leaseBatches",
+          args: [job.id, [BigInt(i)]],
+          intentId: `lease:${job.id}:${i}:${b.attempt}:${view.head}`,
+        });
+        if (r?.receipt.status !== "success") continue;
+        const w = {
+          job: job.id,
+          batch: i,
+          attempt: Number(b.attempt),
+          role: "miner" as const,
+          phase: "leased",
+          salt: undefined,
+          resultRoot: undefined,
+          resultBlob: undefined,
+        };
+        ctx.store.transaction(() => ctx.store.work.put(w));
+        log.info({ job: job.id, batch: i, attempt: Number(b.attempt) }, "leased");
+        room--;
+        free -= perLease;
+        if (refusal) {
+          // A job this node cannot run as posted: give the lease back with the reason (the requester bond pays).
+          await abandon({ ...w, updatedAt: Date.now() }, refusal);
+          rejectJob(job.id);
+          break;
+        }
+      }
+    }
+  }
 
-	function predecessorReady(job: MarketJob, i: number): boolean {
-		const c = Number(job.job.chains);
-		if (c === 0 || i < c) return true;
-		const s = job.batches[i - c]?.state;
-		return (
-			s === BatchState.Revealed ||
-			s === BatchState.Disputed ||
-			s === BatchState.Verified ||
-			s === BatchState.Accepted
-		);
-	}
+  function predecessorReady(job: MarketJob, i: number): boolean {
+    const c = Number(job.job.chains);
+    if (c === 0 || i < c) return true;
+    const s = job.batches[i - c]?.state;
+    return (
+      s === BatchState.Revealed || s === BatchState.Disputed || s === BatchState.Verified || s === BatchState.Accepted
+    );
+  }
 
-	async function collect(view: MarketView) {
-		if (Date.now() - lastRewardCheck < 5_000) return;
-		lastRewardCheck = Date.now();
-		if (ctx.ownerTx && ctx.owner) {
-			const credit = await read<bigint>("creditOf", [ctx.owner]);
-			if (credit > 0n) {
-				await sendTx(ctx, {
-					tx: ctx.ownerTx,
-					to: market,
-					abi: jobMarketAbi,
-					functionName: "withdraw",
-					args: [],
-					intentId: `withdraw:${ctx.owner}:${view.head}`,
-				});
-			}
-		}
-		const engine = ctx.deployment.contracts.rewardEngine;
-		const current = (await ctx.client.readContract({
-			address: engine,
-			abi: rewardEngineAbi,
-			functionName: "currentEpoch",
-		})) as bigint;
-		const from = BigInt(
-			ctx.store.kv.get<string>("miner.rewardsFromEpoch") ?? "0",
-		);
-		const due: bigint[] = [];
-		let scanned = from;
-		for (let e = from; e < current && due.length < 16; e++) {
-			const [weight, claimed] = (await ctx.client.readContract({
-				address: engine,
-				abi: rewardEngineAbi,
-				functionName: "nodeEpochWeight",
-				args: [e, me],
-			})) as [bigint, boolean];
-			if (weight > 0n && !claimed) due.push(e);
-			scanned = e + 1n;
-		}
-		if (due.length > 0) {
-			const r = await sendTx(ctx, {
-				to: engine,
-				abi: rewardEngineAbi,
-				functionName: "claimRewards",
-				args: [me, due],
-				intentId: `claim:${due.join(",")}`,
-			});
-			if (r?.receipt.status === "success")
-				log.info({ epochs: due.map(String) }, "rewards claimed");
-			else return;
-		}
-		ctx.store.kv.set("miner.rewardsFromEpoch", scanned.toString());
-	}
-
-	return {
-		tick: async (view) => {
-			const byJob = new Map(view.jobs.map((j) => [j.id, j]));
-			// Adopt leases the chain gives this node but the store does not know (a crash right after the lease).
-			for (const job of view.jobs) {
-				job.batches.forEach((b, i) => {
-					if (b.node !== me || b.state !== BatchState.Leased) return;
-					const k = {
-						job: job.id,
-						batch: i,
-						attempt: Number(b.attempt),
-						role: "miner" as const,
-					};
-					if (!ctx.store.work.get(k)) {
-						ctx.store.transaction(() =>
-							ctx.store.work.put({
-								...k,
-								phase: "leased",
-								salt: undefined,
-								resultRoot: undefined,
-								resultBlob: undefined,
-							}),
-						);
-					}
-				});
-			}
-			let rows = ctx.store.work.listByPhase("miner", ACTIVE);
-			// Close rows whose attempt is over (accepted, re-opened, or the job is settled and no longer scanned).
-			for (const w of rows) {
-				const b = byJob.get(w.job)?.batches[w.batch];
-				let phase: string | undefined;
-				if (!b) phase = "done";
-				else if (Number(b.attempt) !== w.attempt || b.node !== me)
-					phase = "lost";
-				else if (
-					b.state === BatchState.Accepted ||
-					b.state === BatchState.Verified
-				)
-					phase = "done";
-				else if (b.state === BatchState.Indeterminate) phase = "done";
-				else if (w.phase === "computed" && b.state >= BatchState.Committed)
-					phase = "committed";
-				if (phase) {
-					const done = phase;
-					ctx.store.transaction(() =>
-						ctx.store.work.put({ ...w, phase: done }),
-					);
-					if (done === "done" && b?.state === BatchState.Accepted)
-						log.info({ job: w.job, batch: w.batch }, "batch accepted");
-				}
-			}
-			rows = ctx.store.work.listByPhase("miner", ACTIVE);
-			for (const w of rows.filter((r) => r.phase === "leased")) {
-				if (ctx.shutdown.aborted) return;
-				const job = byJob.get(w.job);
-				if (job) await compute(w, job);
-			}
-			if (ctx.shutdown.aborted) return;
-			rows = ctx.store.work.listByPhase("miner", ACTIVE);
-			await commitAll(
-				rows.filter((r) => r.phase === "computed"),
-				byJob,
-			);
-			await revealAll(
-				rows.filter((r) => r.phase === "committed"),
-				byJob,
-				view.now,
-			);
-			for (const w of rows.filter((r) => r.phase === "revealed")) {
-				if (byJob.get(w.job)?.batches[w.batch]?.state === BatchState.Disputed)
-					await prove(w);
-			}
-			if (ctx.shutdown.aborted) return;
-			const active = ctx.store.work.listByPhase("miner", [
-				"leased",
-				"computed",
-				"committed",
-			]).length;
-			await leaseNew(view, active);
-			await collect(view);
-		},
-	};
+  return {
+    tick: async (view) => {
+      const byJob = new Map(view.jobs.map((j) => [j.id, j]));
+      // Adopt leases the chain gives this node but the store does not know (a crash right after the lease).
+      for (const job of view.jobs) {
+        job.batches.forEach((b, i) => {
+          if (b.node !== me || b.state !== BatchState.Leased) return;
+          const k = {
+            job: job.id,
+            batch: i,
+            attempt: Number(b.attempt),
+            role: "miner" as const,
+          };
+          if (!ctx.store.work.get(k)) {
+            ctx.store.transaction(() =>
+              ctx.store.work.put({
+                ...k,
+                phase: "leased",
+                salt: undefined,
+                resultRoot: undefined,
+                resultBlob: undefined,
+              }),
+            );
+          }
+        });
+      }
+      let rows = ctx.store.work.listByPhase("miner", ACTIVE);
+      // Close rows whose attempt is over (accepted, re-opened, or the job is settled and no longer scanned).
+      for (const w of rows) {
+        const b = byJob.get(w.job)?.batches[w.batch];
+        let phase: string | undefined;
+        if (!b) phase = "done";
+        else if (Number(b.attempt) !== w.attempt || b.node !== me) phase = "lost";
+        else if (b.state === BatchState.Accepted || b.state === BatchState.Verified) phase = "done";
+        else if (b.state === BatchState.Indeterminate) phase = "done";
+        else if (w.phase === "computed" && b.state >= BatchState.Committed) phase = "committed";
+        if (phase) {
+          const done = phase;
+          ctx.store.transaction(() => ctx.store.work.put({ ...w, phase: done }));
+          if (done === "done" && b?.state === BatchState.Accepted)
+            log.info({ job: w.job, batch: w.batch }, "batch accepted");
+        }
+      }
+      rows = ctx.store.work.listByPhase("miner", ACTIVE);
+      for (const w of rows.filter((r) => r.phase === "leased")) {
+        if (ctx.shutdown.aborted) return;
+        const job = byJob.get(w.job);
+        if (job) await compute(w, job);
+      }
+      if (ctx.shutdown.aborted) return;
+      rows = ctx.store.work.listByPhase("miner", ACTIVE);
+      await commitAll(
+        rows.filter((r) => r.phase === "computed"),
+        byJob,
+      );
+      await revealAll(
+        rows.filter((r) => r.phase === "committed"),
+        byJob,
+        view.now,
+      );
+      for (const w of rows.filter((r) => r.phase === "revealed")) {
+        if (byJob.get(w.job)?.batches[w.batch]?.state === BatchState.Disputed) await prove(w);
+      }
+      if (ctx.shutdown.aborted) return;
+      const active = ctx.store.work.listByPhase("miner", ["leased", "computed", "committed"]).length;
+      await leaseNew(view, active);
+    },
+  };
 }
