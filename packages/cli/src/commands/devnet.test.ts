@@ -55,6 +55,7 @@ test("mai devnet --headless runs two jobs to completion, slashes the cheater and
   assert.match(summary.slashed[0], /^0x[0-9a-fA-F]{40}$/);
   assert.ok(BigInt(summary.minted) > 0n, `minted ${summary.minted}`);
   assert.ok(summary.accuracy > 0.3 && summary.accuracy <= 1, `accuracy ${summary.accuracy}`);
+  assert.equal(summary.predictions, 200, "every inference output fetched from the miners and proved against the chain");
   assert.ok(summary.usefulFraction > 0 && summary.usefulFraction <= 1);
   assert.ok(summary.seconds > 0);
 });

@@ -63,7 +63,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     "@maitoken/protocol"
   );
   const sdk = await import("@maitoken/node/sdk");
-  const { trainAndExport } = await import("@maitoken/runtime");
+  const { getDataset, trainAndExport } = await import("@maitoken/runtime");
   const { demoInferSpec, demoTrainSpec } = await import("./devnet/demoSpecs.js");
   const { startNodeProcess } = await import("./devnet/startNodeProcess.js");
   const { collectStats } = await import("./devnet/collectStats.js");
@@ -108,10 +108,12 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       pollingInterval: 200,
     });
     const { publicClient } = faucetClients;
+    const faucetWallet = faucetClients.walletClient;
+    if (!faucetWallet) throw new Error("the faucet clients have no wallet");
     const fund = async (to: Address, mai: bigint) => {
       await publicClient.request({ method: "anvil_setBalance" as never, params: [to, "0x56BC75E2D63100000"] as never });
       if (mai > 0n) {
-        const hash = await faucetClients.walletClient!.writeContract({
+        const hash = await faucetWallet.writeContract({
           address: deployment.contracts.token,
           abi: maiTokenAbi,
           functionName: "transfer",
@@ -224,9 +226,11 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       const expected = merkleRoot([local.unitRoots[sdk.toRuntimeUnit(trainSpec, b.index)] as Hex]);
       if (b.state === "Accepted" && b.resultRoot === expected) matches += 1;
     }
-    const accuracy = local.accuracy ?? 0;
+    const trainAccuracy = local.accuracy ?? 0;
+    let inferAccuracy: number | undefined;
+    let predictions = 0;
     say(
-      `training: ${matches}/${results.batches.length} accepted batch roots equal the local replay; chain 0 test accuracy ${(accuracy * 100).toFixed(2)}%`,
+      `training: ${matches}/${results.batches.length} accepted batch roots equal the local replay; chain 0 test accuracy ${(trainAccuracy * 100).toFixed(2)}%`,
     );
 
     // 2. Batch inference with the trained model, served as a blob.
@@ -236,12 +240,36 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       const inferSpec = demoInferSpec(sizes, trainSpec, path.basename(onnxFile), local.sha256);
       writeFileSync(path.join(dataDir, "infer.json"), JSON.stringify(inferSpec, null, 2));
       const inferJob = await runJob("infer", inferSpec, dataDir);
-      const checked = await sdk.getResults(requester, inferJob.jobId, {
-        spec: inferSpec,
-        modelBytes: local.onnx,
-        verifyBatches: 1,
-      });
-      say(`inference: ${checked.verified} batch re-executed locally and verified`);
+      const options = { spec: inferSpec, modelBytes: local.onnx, verifyBatches: 1 };
+      const checked = await sdk
+        .getResults(requester, inferJob.jobId, { ...options, fetchOutputs: true })
+        .catch((error) => {
+          // A result the miner no longer serves (or that fails its proof) is reported, not fatal to the demo.
+          say(`  could not fetch proved outputs: ${(error as Error).message}`);
+          return sdk.getResults(requester, inferJob.jobId, options);
+        });
+      // The network's own predictions, each row proved against the accepted on-chain roots.
+      const labels = getDataset("mnist-v1").test.labels;
+      let correct = 0;
+      let total = 0;
+      for (const b of checked.batches) {
+        for (const { unit, output } of b.outputs ?? []) {
+          const classes = output.shape[1] ?? 1;
+          for (let i = 0; i < (output.shape[0] ?? 0); i++) {
+            let best = 0;
+            for (let c = 1; c < classes; c++) {
+              if ((output.data[i * classes + c] as number) > (output.data[i * classes + best] as number)) best = c;
+            }
+            if (best === labels[unit * sizes.itemsPerUnit + i]) correct += 1;
+            total += 1;
+          }
+        }
+      }
+      inferAccuracy = total > 0 ? correct / total : undefined;
+      predictions = total;
+      say(
+        `inference: ${checked.verified} batch re-executed locally; ${total} predictions fetched from the miners and proved; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
+      );
     }
 
     // Close the epoch the work landed in and claim every node's emission as its owner.
@@ -279,16 +307,18 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
         )
           epochs.push(e);
       }
-      if (epochs.length === 0) continue;
+      const ownerAccount = owner.account;
+      const ownerWallet = owner.walletClient;
+      if (epochs.length === 0 || !ownerAccount || !ownerWallet) continue;
       try {
         const { request } = await publicClient.simulateContract({
-          account: owner.account!,
+          account: ownerAccount,
           address: engine,
           abi: rewardEngineAbi,
           functionName: "claimRewards",
           args: [m.node, epochs],
         });
-        await publicClient.waitForTransactionReceipt({ hash: await owner.walletClient!.writeContract(request) });
+        await publicClient.waitForTransactionReceipt({ hash: await ownerWallet.writeContract(request) });
       } catch (error) {
         // The node's own claim loop may have raced us to some epoch; its owner got paid either way.
         say(`  claim for ${m.name} skipped: ${(error as Error).message.split("\n")[0]}`);
@@ -304,7 +334,9 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       disputes: s.disputes,
       slashed: s.slashed,
       minted: s.minted.toString(),
-      accuracy: Math.round(accuracy * 10_000) / 10_000,
+      accuracy: Math.round((inferAccuracy ?? trainAccuracy) * 10_000) / 10_000,
+      trainAccuracy: Math.round(trainAccuracy * 10_000) / 10_000,
+      predictions,
       usefulFraction: Math.round(useful * 1000) / 1000,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       peakRssMb: Math.round(Math.max(...nodes.map((n) => n.peakRssMb()))),
@@ -313,7 +345,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       say(
         `\ndone: ${jobsDone} jobs, ${s.unitsAccepted} units accepted, ${s.audits} audits, ${s.disputes} disputes, ${s.slashed.length} slashed, ${formatEther(s.minted)} MAI minted`,
       );
-      say(`test accuracy of the trained model: ${(accuracy * 100).toFixed(2)}%`);
+      say(`test accuracy of the trained model: ${((inferAccuracy ?? trainAccuracy) * 100).toFixed(2)}%`);
     }
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } finally {

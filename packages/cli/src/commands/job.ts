@@ -141,6 +141,10 @@ export function jobCommand(): Command {
       .argument("<jobId>", "job id", parseBigIntArg)
       .option("--spec <file>", "the job's spec file (needed to verify)")
       .option("--verify <n>", "re-execute this many accepted batches locally", parseIntArg, 0)
+      .option(
+        "--fetch-outputs",
+        "download each accepted batch's outputs from its miner and prove them against the chain",
+      )
       .option("--json", "print one JSON line")
       .action(
         async (
@@ -148,6 +152,7 @@ export function jobCommand(): Command {
           options: ChainOptions & {
             spec?: string;
             verify: number;
+            fetchOutputs?: boolean;
             json?: boolean;
           },
         ) => {
@@ -173,11 +178,21 @@ export function jobCommand(): Command {
             spec,
             modelBytes,
             verifyBatches: options.verify,
+            fetchOutputs: options.fetchOutputs,
           });
-          if (options.json) return printJson(r);
+          if (options.json) {
+            // Output tensors as row counts in JSON; their bytes are large and already proved.
+            return printJson({
+              ...r,
+              batches: r.batches.map((b) => ({
+                ...b,
+                outputs: b.outputs?.map((o) => ({ unit: o.unit, rows: o.output.shape[0] })),
+              })),
+            });
+          }
           for (const b of r.batches) {
             process.stdout.write(
-              `batch ${b.index}  ${b.state.padEnd(13)} ${b.resultRoot ?? "-"}${b.verified ? "  verified" : ""}\n`,
+              `batch ${b.index}  ${b.state.padEnd(13)} ${b.resultRoot ?? "-"}${b.verified ? "  verified" : ""}${b.outputs ? `  ${b.outputs.reduce((n, o) => n + (o.output.shape[0] ?? 0), 0)} output rows proved` : ""}\n`,
             );
           }
           process.stdout.write(

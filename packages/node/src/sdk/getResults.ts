@@ -1,7 +1,8 @@
 import { jobMarketAbi, merkleRoot } from "@maitoken/protocol";
-import { type JobSpec, parseSpec, runTrainJob, runUnit, specHash } from "@maitoken/runtime";
+import { type JobSpec, type Tensor, parseSpec, runTrainJob, runUnit, specHash } from "@maitoken/runtime";
 import type { Address, Hex } from "viem";
 import type { SdkClients } from "./createSdkClients.js";
+import { fetchBatchOutputs } from "./fetchBatchOutputs.js";
 import { type BatchStateName, getJobStatus } from "./getJobStatus.js";
 import { jobLayout } from "./jobLayout.js";
 import { SdkError } from "./SdkError.js";
@@ -14,6 +15,8 @@ export type GetResultsParameters = {
   modelBytes?: Uint8Array;
   /** Re-execute this many accepted batches locally and check them against the on-chain roots (default 0). */
   verifyBatches?: number;
+  /** Download every accepted batch's result from its miner and prove it against the on-chain root. */
+  fetchOutputs?: boolean;
 };
 
 export type BatchResult = {
@@ -26,6 +29,8 @@ export type BatchResult = {
   unitRoots?: Hex[];
   /** true: re-executed and equal to the on-chain root; undefined: not checked. */
   verified?: boolean;
+  /** With `fetchOutputs`: each unit's output rows (infer/data), proved against the on-chain root. */
+  outputs?: { unit: number; output: Tensor }[];
 };
 
 export type GetResultsReturnType = {
@@ -107,6 +112,18 @@ export async function getResults(
         );
       }
       verified += 1;
+    }
+  }
+  if (parameters.fetchOutputs) {
+    for (const batch of batches) {
+      if (batch.state !== "Accepted" || !batch.resultRoot) continue;
+      const fetched = await fetchBatchOutputs(clients, {
+        jobId,
+        batchIndex: batch.index,
+        node: batch.node,
+        root: batch.resultRoot,
+      });
+      batch.outputs = fetched.outputs;
     }
   }
   return { jobId, done: status.done, batches, verified };

@@ -13,6 +13,11 @@ export {
   type EstimateJobReturnType,
   estimateJob,
 } from "./estimateJob.js";
+export {
+  type FetchBatchOutputsParameters,
+  type FetchBatchOutputsReturnType,
+  fetchBatchOutputs,
+} from "./fetchBatchOutputs.js";
 export { type BlobEndpoint, findBlobEndpoints } from "./findBlobEndpoints.js";
 export {
   type BatchResult,
