@@ -25,305 +25,235 @@ export type Auditor = { tick: (view: MarketView) => Promise<void> };
 type AuditRecord = [Hex, bigint, bigint, bigint, boolean, boolean, Hex];
 
 /** The six-field commitment auditors and committee members use (IJobMarket header). */
-export function unitCommitment(
-	jobId: bigint,
-	batch: number,
-	attempt: number,
-	root: Hex,
-	salt: Hex,
-	node: Hex,
-): Hex {
-	return keccak256(
-		encodeAbiParameters(
-			[
-				{ type: "uint256" },
-				{ type: "uint256" },
-				{ type: "uint256" },
-				{ type: "bytes32" },
-				{ type: "bytes32" },
-				{ type: "address" },
-			],
-			[jobId, BigInt(batch), BigInt(attempt), root, salt, node],
-		),
-	);
+export function unitCommitment(jobId: bigint, batch: number, attempt: number, root: Hex, salt: Hex, node: Hex): Hex {
+  return keccak256(
+    encodeAbiParameters(
+      [
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "uint256" },
+        { type: "bytes32" },
+        { type: "bytes32" },
+        { type: "address" },
+      ],
+      [jobId, BigInt(batch), BigInt(attempt), root, salt, node],
+    ),
+  );
 }
 
 export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
-	const log = ctx.logger.child({ role: "auditor" });
-	const market = ctx.deployment.contracts.jobMarket;
-	const me = ctx.address;
-	const committeeWindow = BigInt(
-		ctx.deployment.parameters.market.committeeWindow ?? 0n,
-	);
-	const read = <T>(functionName: string, args: readonly unknown[]) =>
-		ctx.client.readContract({
-			address: market,
-			abi: jobMarketAbi,
-			functionName,
-			args,
-		} as never) as Promise<T>;
+  const log = ctx.logger.child({ role: "auditor" });
+  const market = ctx.deployment.contracts.jobMarket;
+  const me = ctx.address;
+  const committeeWindow = BigInt(ctx.deployment.parameters.market.committeeWindow ?? 0n);
+  const read = <T>(functionName: string, args: readonly unknown[]) =>
+    ctx.client.readContract({
+      address: market,
+      abi: jobMarketAbi,
+      functionName,
+      args,
+    } as never) as Promise<T>;
 
-	/** Re-executes unit `unitIndex` of a batch (train: from the batch's start, so the chain is honest). */
-	async function unitRoot(
-		job: MarketJob,
-		batch: number,
-		attempt: number,
-		unitIndex: number,
-	): Promise<Hex | undefined> {
-		const loaded = await loadSpec(network, job.job.specHash);
-		if (loaded.kind !== "ok") return undefined;
-		const plan = planBatch(loaded.spec, job.job, batch);
-		if (!plan.ok) return undefined;
-		const c = Number(job.job.chains);
-		const pred = c > 0 && batch >= c ? job.batches[batch - c] : undefined;
-		const train = loaded.spec.kind === "train";
-		const units = train
-			? plan.runtimeUnits.slice(0, unitIndex + 1)
-			: [plan.runtimeUnits[unitIndex] as number];
-		const result = await computeBatch({
-			spec: loaded.spec,
-			jobId: job.id,
-			batchIndex: batch,
-			attempt,
-			node: me,
-			runtimeUnits: units,
-			predecessor: pred
-				? { node: pred.node, root: pred.digest, batchIndex: batch - c }
-				: undefined,
-			blobs: ctx.blobs,
-			network,
-		});
-		ctx.metrics.unitsComputed.inc(
-			{ kind: loaded.spec.kind, role: "auditor" },
-			units.length,
-		);
-		return result.unitRoots[result.unitRoots.length - 1];
-	}
+  /** Re-executes unit `unitIndex` of a batch (train: from the batch's start, so the chain is honest). */
+  async function unitRoot(job: MarketJob, batch: number, attempt: number, unitIndex: number): Promise<Hex | undefined> {
+    const loaded = await loadSpec(network, job.job.specHash);
+    if (loaded.kind !== "ok") return undefined;
+    const plan = planBatch(loaded.spec, job.job, batch);
+    if (!plan.ok) return undefined;
+    const c = Number(job.job.chains);
+    const pred = c > 0 && batch >= c ? job.batches[batch - c] : undefined;
+    const train = loaded.spec.kind === "train";
+    const units = train ? plan.runtimeUnits.slice(0, unitIndex + 1) : [plan.runtimeUnits[unitIndex] as number];
+    const result = await computeBatch({
+      spec: loaded.spec,
+      jobId: job.id,
+      batchIndex: batch,
+      attempt,
+      node: me,
+      runtimeUnits: units,
+      predecessor: pred ? { node: pred.node, root: pred.digest, batchIndex: batch - c } : undefined,
+      blobs: ctx.blobs,
+      network,
+    });
+    ctx.metrics.unitsComputed.inc({ kind: loaded.spec.kind, role: "auditor" }, units.length);
+    return result.unitRoots[result.unitRoots.length - 1];
+  }
 
-	async function audit(job: MarketJob, i: number) {
-		const b = job.batches[i];
-		if (!b) return;
-		const ref = batchRef(job.id, i);
-		const attempt = Number(b.attempt);
-		const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
-		const row = ctx.store.work.get(key);
-		const drawn = (b.flags & 2n) !== 0n;
-		if (
-			(b.state === BatchState.Committed && !drawn) ||
-			b.state === BatchState.AuditSeated
-		) {
-			if (b.node === me) return;
-			if (b.state === BatchState.Committed) {
-				const [ready, audited] = await read<
-					[boolean, boolean, boolean, bigint]
-				>("auditDraw", [ref]);
-				if (!ready || !audited) return;
-			}
-			const a = await read<AuditRecord>("getAudit", [ref]);
-			if (a[0] === me && !a[4]) {
-				// Our seat: compute, persist, commit.
-				let current = row;
-				if (!current?.salt) {
-					const root = await unitRoot(job, i, attempt, Number(a[3]));
-					if (!root) return;
-					current = {
-						...key,
-						phase: "computed",
-						salt: bytesToHex(randomBytes(32)),
-						resultRoot: root,
-						resultBlob: undefined,
-						updatedAt: 0,
-					};
-					const saved = current;
-					ctx.store.transaction(() => ctx.store.work.put(saved));
-				}
-				const commitment = unitCommitment(
-					job.id,
-					i,
-					attempt,
-					current.resultRoot as Hex,
-					current.salt as Hex,
-					me,
-				);
-				const r = await sendTx(ctx, {
-					to: market,
-					abi: jobMarketAbi,
-					functionName: "commitAudit",
-					args: [ref, commitment],
-					intentId: `audit-commit:${job.id}:${i}:${attempt}`,
-				});
-				if (r?.receipt.status === "success") {
-					const done = current;
-					ctx.store.transaction(() =>
-						ctx.store.work.put({ ...done, phase: "committed" }),
-					);
-					log.info(
-						{ job: job.id, batch: i, unit: Number(a[3]) },
-						"audit committed",
-					);
-				}
-				return;
-			}
-			if (a[0] !== me && (await read<boolean>("seatEligibility", [ref, me]))) {
-				const r = await sendTx(ctx, {
-					to: market,
-					abi: jobMarketAbi,
-					functionName: "claimAuditSeat",
-					args: [ref],
-					intentId: `seat:${job.id}:${i}:${attempt}:${a[0]}`,
-					quiet: true,
-				});
-				if (r?.receipt.status === "success")
-					log.info({ job: job.id, batch: i }, "audit seat claimed");
-			}
-			return;
-		}
-		if (b.state === BatchState.Revealed && row?.phase === "committed") {
-			const a = await read<AuditRecord>("getAudit", [ref]);
-			if (a[0] !== me) return;
-			const index = Number(a[3]);
-			let proof: Hex[] = [];
-			try {
-				const manifest = await fetchManifest({
-					network,
-					node: b.node,
-					jobId: job.id,
-					batchIndex: i,
-					root: b.digest,
-					checkLeaves: false,
-				});
-				const roots = manifest.units.map((u) => u.root);
-				if (roots[index] === row.resultRoot) proof = merkleProof(roots, index);
-			} catch (error) {
-				log.warn(
-					{ err: error, job: job.id, batch: i },
-					"primary's roots unavailable: revealing without proof",
-				);
-			}
-			const r = await sendTx(ctx, {
-				to: market,
-				abi: jobMarketAbi,
-				functionName: "revealAudit",
-				args: [ref, row.resultRoot, row.salt, proof],
-				intentId: `audit-reveal:${job.id}:${i}:${attempt}`,
-			});
-			if (r?.receipt.status === "success") {
-				ctx.store.transaction(() =>
-					ctx.store.work.put({ ...row, phase: "revealed" }),
-				);
-				ctx.metrics.audits.inc({
-					role: "auditor",
-					verdict: proof.length > 0 ? "match" : "mismatch",
-				});
-				log.info(
-					{ job: job.id, batch: i, matched: proof.length > 0 },
-					"audit revealed",
-				);
-			}
-			return;
-		}
-		if (b.state === BatchState.Disputed) await vote(job, i, row);
-	}
+  async function audit(job: MarketJob, i: number) {
+    const b = job.batches[i];
+    if (!b) return;
+    const ref = batchRef(job.id, i);
+    const attempt = Number(b.attempt);
+    const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
+    const row = ctx.store.work.get(key);
+    const drawn = (b.flags & 2n) !== 0n;
+    if ((b.state === BatchState.Committed && !drawn) || b.state === BatchState.AuditSeated) {
+      if (b.node === me) return;
+      if (b.state === BatchState.Committed) {
+        const [ready, audited] = await read<[boolean, boolean, boolean, bigint]>("auditDraw", [ref]);
+        if (!ready || !audited) return;
+      }
+      const a = await read<AuditRecord>("getAudit", [ref]);
+      if (a[0] === me && !a[4]) {
+        // Our seat: compute, persist, commit.
+        let current = row;
+        if (!current?.salt) {
+          const root = await unitRoot(job, i, attempt, Number(a[3]));
+          if (!root) return;
+          current = {
+            ...key,
+            phase: "computed",
+            salt: bytesToHex(randomBytes(32)),
+            resultRoot: root,
+            resultBlob: undefined,
+            updatedAt: 0,
+          };
+          const saved = current;
+          ctx.store.transaction(() => ctx.store.work.put(saved));
+        }
+        const commitment = unitCommitment(job.id, i, attempt, current.resultRoot as Hex, current.salt as Hex, me);
+        const r = await sendTx(ctx, {
+          to: market,
+          abi: jobMarketAbi,
+          functionName: "commitAudit",
+          args: [ref, commitment],
+          intentId: `audit-commit:${job.id}:${i}:${attempt}`,
+        });
+        if (r?.receipt.status === "success") {
+          const done = current;
+          ctx.store.transaction(() => ctx.store.work.put({ ...done, phase: "committed" }));
+          log.info({ job: job.id, batch: i, unit: Number(a[3]) }, "audit committed");
+        }
+        return;
+      }
+      if (a[0] !== me && (await read<boolean>("seatEligibility", [ref, me]))) {
+        const r = await sendTx(ctx, {
+          to: market,
+          abi: jobMarketAbi,
+          functionName: "claimAuditSeat",
+          args: [ref],
+          intentId: `seat:${job.id}:${i}:${attempt}:${a[0]}`,
+          quiet: true,
+        });
+        if (r?.receipt.status === "success") log.info({ job: job.id, batch: i }, "audit seat claimed");
+      }
+      return;
+    }
+    if (b.state === BatchState.Revealed && row?.phase === "committed") {
+      const a = await read<AuditRecord>("getAudit", [ref]);
+      if (a[0] !== me) return;
+      const index = Number(a[3]);
+      let proof: Hex[] = [];
+      try {
+        const manifest = await fetchManifest({
+          network,
+          node: b.node,
+          jobId: job.id,
+          batchIndex: i,
+          root: b.digest,
+          checkLeaves: false,
+        });
+        const roots = manifest.units.map((u) => u.root);
+        if (roots[index] === row.resultRoot) proof = merkleProof(roots, index);
+      } catch (error) {
+        log.warn({ err: error, job: job.id, batch: i }, "primary's roots unavailable: revealing without proof");
+      }
+      const r = await sendTx(ctx, {
+        to: market,
+        abi: jobMarketAbi,
+        functionName: "revealAudit",
+        args: [ref, row.resultRoot, row.salt, proof],
+        intentId: `audit-reveal:${job.id}:${i}:${attempt}`,
+      });
+      if (r?.receipt.status === "success") {
+        ctx.store.transaction(() => ctx.store.work.put({ ...row, phase: "revealed" }));
+        ctx.metrics.audits.inc({
+          role: "auditor",
+          verdict: proof.length > 0 ? "match" : "mismatch",
+        });
+        log.info({ job: job.id, batch: i, matched: proof.length > 0 }, "audit revealed");
+      }
+      return;
+    }
+    if (b.state === BatchState.Disputed) await vote(job, i, row);
+  }
 
-	async function vote(
-		job: MarketJob,
-		i: number,
-		row: ReturnType<typeof ctx.store.work.get>,
-	) {
-		const b = job.batches[i];
-		if (!b) return;
-		const ref = batchRef(job.id, i);
-		const attempt = Number(b.attempt);
-		const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
-		const [round, members, start] = await read<[bigint, bigint, bigint]>(
-			"getDispute",
-			[ref],
-		);
-		const phaseKey = `vote-${round}`;
-		if (!row?.phase.startsWith(phaseKey)) {
-			if (row && !row.phase.startsWith("vote-")) return; // the auditor of this batch does not vote
-			if (!(await read<boolean>("committeeEligibility", [ref, me]))) return;
-			const [, , , unitIndex] = await read<AuditRecord>("getAudit", [ref]);
-			const root = await unitRoot(job, i, attempt, Number(unitIndex));
-			if (!root) return;
-			const fresh = {
-				...key,
-				phase: `${phaseKey}-computed`,
-				salt: bytesToHex(randomBytes(32)),
-				resultRoot: root,
-				resultBlob: undefined,
-			};
-			ctx.store.transaction(() => ctx.store.work.put(fresh));
-			row = { ...fresh, updatedAt: Date.now() };
-		}
-		if (row.phase === `${phaseKey}-computed`) {
-			const commitment = unitCommitment(
-				job.id,
-				i,
-				attempt,
-				row.resultRoot as Hex,
-				row.salt as Hex,
-				me,
-			);
-			const r = await sendTx(ctx, {
-				to: market,
-				abi: jobMarketAbi,
-				functionName: "joinCommittee",
-				args: [ref, commitment],
-				intentId: `join:${job.id}:${i}:${attempt}:${round}`,
-			});
-			if (r?.receipt.status === "success") {
-				const done = row;
-				ctx.store.transaction(() =>
-					ctx.store.work.put({ ...done, phase: `${phaseKey}-joined` }),
-				);
-				log.info(
-					{ job: job.id, batch: i, round: Number(round) },
-					"joined dispute committee",
-				);
-			}
-			return;
-		}
-		if (row.phase === `${phaseKey}-joined`) {
-			const seats = BigInt(
-				ctx.deployment.parameters.market.committeeSize ?? 1n,
-			);
-			const now = (await ctx.client.getBlock()).timestamp;
-			if (members < seats && now < start + committeeWindow) return;
-			const r = await sendTx(ctx, {
-				to: market,
-				abi: jobMarketAbi,
-				functionName: "revealVote",
-				args: [ref, row.resultRoot, row.salt],
-				intentId: `vote:${job.id}:${i}:${attempt}:${round}`,
-			});
-			if (r?.receipt.status === "success") {
-				const done = row;
-				ctx.store.transaction(() =>
-					ctx.store.work.put({ ...done, phase: `${phaseKey}-revealed` }),
-				);
-				ctx.metrics.disputes.inc({ role: "committee", outcome: "voted" });
-				log.info({ job: job.id, batch: i }, "committee vote revealed");
-			}
-		}
-	}
+  async function vote(job: MarketJob, i: number, row: ReturnType<typeof ctx.store.work.get>) {
+    const b = job.batches[i];
+    if (!b) return;
+    const ref = batchRef(job.id, i);
+    const attempt = Number(b.attempt);
+    const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
+    const [round, members, start] = await read<[bigint, bigint, bigint]>("getDispute", [ref]);
+    const phaseKey = `vote-${round}`;
+    if (!row?.phase.startsWith(phaseKey)) {
+      if (row && !row.phase.startsWith("vote-")) return; // the auditor of this batch does not vote
+      if (!(await read<boolean>("committeeEligibility", [ref, me]))) return;
+      const [, , , unitIndex] = await read<AuditRecord>("getAudit", [ref]);
+      const root = await unitRoot(job, i, attempt, Number(unitIndex));
+      if (!root) return;
+      const fresh = {
+        ...key,
+        phase: `${phaseKey}-computed`,
+        salt: bytesToHex(randomBytes(32)),
+        resultRoot: root,
+        resultBlob: undefined,
+      };
+      ctx.store.transaction(() => ctx.store.work.put(fresh));
+      row = { ...fresh, updatedAt: Date.now() };
+    }
+    if (row.phase === `${phaseKey}-computed`) {
+      const commitment = unitCommitment(job.id, i, attempt, row.resultRoot as Hex, row.salt as Hex, me);
+      const r = await sendTx(ctx, {
+        to: market,
+        abi: jobMarketAbi,
+        functionName: "joinCommittee",
+        args: [ref, commitment],
+        intentId: `join:${job.id}:${i}:${attempt}:${round}`,
+      });
+      if (r?.receipt.status === "success") {
+        const done = row;
+        ctx.store.transaction(() => ctx.store.work.put({ ...done, phase: `${phaseKey}-joined` }));
+        log.info({ job: job.id, batch: i, round: Number(round) }, "joined dispute committee");
+      }
+      return;
+    }
+    if (row.phase === `${phaseKey}-joined`) {
+      const seats = BigInt(ctx.deployment.parameters.market.committeeSize ?? 1n);
+      const now = (await ctx.client.getBlock()).timestamp;
+      if (members < seats && now < start + committeeWindow) return;
+      const r = await sendTx(ctx, {
+        to: market,
+        abi: jobMarketAbi,
+        functionName: "revealVote",
+        args: [ref, row.resultRoot, row.salt],
+        intentId: `vote:${job.id}:${i}:${attempt}:${round}`,
+      });
+      if (r?.receipt.status === "success") {
+        const done = row;
+        ctx.store.transaction(() => ctx.store.work.put({ ...done, phase: `${phaseKey}-revealed` }));
+        ctx.metrics.disputes.inc({ role: "committee", outcome: "voted" });
+        log.info({ job: job.id, batch: i }, "committee vote revealed");
+      }
+    }
+  }
 
-	return {
-		tick: async (view) => {
-			for (const job of view.jobs) {
-				for (let i = 0; i < job.batches.length; i++) {
-					if (ctx.shutdown.aborted) return;
-					const s = job.batches[i]?.state;
-					if (
-						s === BatchState.Committed ||
-						s === BatchState.AuditSeated ||
-						s === BatchState.Revealed ||
-						s === BatchState.Disputed
-					) {
-						await audit(job, i);
-					}
-				}
-			}
-		},
-	};
+  return {
+    tick: async (view) => {
+      for (const job of view.jobs) {
+        for (let i = 0; i < job.batches.length; i++) {
+          if (ctx.shutdown.aborted) return;
+          const s = job.batches[i]?.state;
+          if (
+            s === BatchState.Committed ||
+            s === BatchState.AuditSeated ||
+            s === BatchState.Revealed ||
+            s === BatchState.Disputed
+          ) {
+            await audit(job, i);
+          }
+        }
+      }
+    },
+  };
 }
