@@ -156,7 +156,12 @@ export async function startTestNetwork() {
 }
 
 /** Polls `check` until it returns a value (not undefined) or the time runs out. */
-export async function waitFor<T>(label: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+export async function waitFor<T>(
+  label: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -165,6 +170,6 @@ export async function waitFor<T>(label: string, check: () => Promise<T | undefin
       return value;
     }
     if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
