@@ -26,7 +26,7 @@ contract JobMarketLeasesTest is MarketFixture {
         (address node,) = _eligible(ref);
         INodeRegistry.NodeView memory nv = registry.getNode(node);
         uint256 auditBps = Sortition.auditProbabilityBps(nv.reputation, 500, 5_000, 0);
-        uint256 expected = MarketMath.collateral(nv.stake, 5_000, 8 * PRICE, auditBps);
+        uint256 expected = MarketMath.collateral(nv.stake, config.marketParams().slashBps, 8 * PRICE, auditBps);
         vm.prank(node);
         jm.leaseBatches(jobId, _idx(0));
         IJobMarket.BatchView memory b = jm.getBatch(ref);
@@ -136,7 +136,8 @@ contract JobMarketLeasesTest is MarketFixture {
     }
 
     function test_RevertWhen_leaseBeyondFreeStake() public {
-        // slashBps = 50%: each lease locks half the stake, so a third concurrent lease cannot be covered.
+        // At slashBps = 50% each lease locks half the stake, so a third concurrent lease cannot be covered.
+        _govern(ConfigKeys.SLASH_BPS, 5_000);
         _govern(ConfigKeys.SORTITION_K, 64);
         _mine(1);
         vm.prank(miner1);

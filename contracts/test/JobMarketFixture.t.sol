@@ -105,7 +105,7 @@ abstract contract MarketFixture is Base {
     function _eligible(BatchRef ref) internal view returns (address node, bool widened) {
         address fallbackNode;
         for (uint256 i; i < miners.length; ++i) {
-            // Skip nodes whose free stake no longer covers another lease (half the stake at slashBps 50%).
+            // Skip nodes whose free stake may no longer cover another lease (conservatively: under half the stake).
             if (registry.freeStake(miners[i]) < STAKE / 2) continue;
             (bool ok, bool w) = jm.leaseEligibility(ref, miners[i]);
             if (ok && !w) return (miners[i], false);

@@ -119,7 +119,7 @@ contract ProtocolConfigTest is Base {
 
     function test_setParameter_emitsParameterUpdated() public {
         vm.expectEmit(true, false, false, true, address(config));
-        emit IProtocolConfig.ParameterUpdated(ConfigKeys.SLASH_BPS, 5_000, 7_500);
+        emit IProtocolConfig.ParameterUpdated(ConfigKeys.SLASH_BPS, 1_000, 7_500);
         vm.prank(address(timelock));
         config.setParameter(ConfigKeys.SLASH_BPS, 7_500);
     }
@@ -236,7 +236,7 @@ contract ProtocolConfigTest is Base {
         vm.prank(executor);
         vm.expectRevert(); // OpenZeppelin's TimelockUnexpectedOperationState
         timelock.execute(address(config), 0, data, bytes32(0), bytes32(0));
-        assertEq(config.marketParams().slashBps, 5_000);
+        assertEq(config.marketParams().slashBps, 1_000);
     }
 
     function test_RevertWhen_repJailNotBelowRepStart() public {

@@ -256,6 +256,19 @@ export const rewardEngineAbi = [
   },
   {
     "type": "function",
+    "name": "stakeRef",
+    "inputs": [],
+    "outputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "uint256"
+      }
+    ],
+    "stateMutability": "view"
+  },
+  {
+    "type": "function",
     "name": "theta",
     "inputs": [],
     "outputs": [
