@@ -77,19 +77,22 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
 
   const anvil = await startAnvil({ args: ["--block-time", "1"] });
   const nodes: NodeProcess[] = [];
-  let stopping = false;
-  const stopAll = async () => {
-    if (stopping) return;
-    stopping = true;
-    await Promise.all(nodes.map((n) => n.stop()));
-    await anvil.stop();
+  const stoppers: (() => Promise<void>)[] = [];
+  let stopped: Promise<void> | undefined;
+  // One shutdown however many signals arrive (npm start forwards Ctrl-C on top of the terminal's own).
+  const stopAll = () => {
+    stopped ??= (async () => {
+      await Promise.all(stoppers.map((stop) => stop()));
+      await anvil.stop();
+    })();
+    return stopped;
   };
   const onSignal = () => {
-    say("\nstopping every node and the chain...");
+    if (!stopped) say("\nstopping every node and the chain...");
     void stopAll().then(() => process.exit(130));
   };
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
 
   try {
     const faucet = privateKeyToAccount(FAUCET_KEY);
@@ -151,6 +154,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           ownerKey: m.ownerKey,
           cheat: m.cheat,
           timeoutMs: 180_000,
+          onSpawn: (stop) => stoppers.push(stop),
         });
       }),
     );

@@ -21,6 +21,8 @@ export type StartNodeProcessParameters = {
   ownerKey: Hex;
   cheat: boolean;
   timeoutMs?: number;
+  /** Called at once with the stop function, so a caller can stop a node that is still starting. */
+  onSpawn?: (stop: () => Promise<void>) => void;
 };
 
 /**
@@ -68,6 +70,7 @@ export function startNodeProcess(p: StartNodeProcessParameters): Promise<NodePro
       clearTimeout(timer);
     }
   };
+  p.onSpawn?.(stop);
   return new Promise((resolve, reject) => {
     let out = "";
     const timer = setTimeout(() => {
