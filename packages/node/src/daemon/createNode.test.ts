@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { jobMarketAbi, maiTokenAbi, rewardEngineAbi } from "@maitoken/protocol";
-import { type Address, hexToString } from "viem";
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { type Address, type Hex, hexToString } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import { encryptKeystore } from "../keys/encryptKeystore.js";
+import { anvilKeys } from "../testing/anvilKeys.js";
 import { batchRef } from "./batchRef.js";
 import { BatchState } from "./BatchState.js";
 import { MAI, startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
@@ -31,7 +36,20 @@ test("an honest miner and an auditor complete an audited job: batches accepted, 
   timeout: 120_000,
 }, async () => {
   const miner = await net.startNode(0, { roles: ["miner", "keeper"] });
-  const auditor = await net.startNode(1, { roles: ["auditor", "keeper"] });
+  // The auditor's hot key comes from an encrypted keystore, its password from the environment.
+  const keystore = path.join(net.dir, "auditor-key.json");
+  writeFileSync(
+    keystore,
+    JSON.stringify(await encryptKeystore({ privateKey: anvilKeys[4] as Hex, password: "pw-test", light: true })),
+  );
+  process.env.MAI_TEST_KEYSTORE_PASSWORD = "pw-test";
+  const auditor = await net.startNode(1, {
+    roles: ["auditor", "keeper"],
+    nodeKey: undefined,
+    keystore,
+    keystorePasswordEnv: "MAI_TEST_KEYSTORE_PASSWORD",
+  });
+  assert.equal(auditor.address, privateKeyToAccount(anvilKeys[4] as Hex).address);
   const market = net.deployment.contracts.jobMarket;
   const ownerA = miner.context.owner as Address;
   const ownerB = auditor.context.owner as Address;

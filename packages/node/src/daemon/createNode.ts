@@ -20,6 +20,9 @@ import { type NodeLogger, createLogger } from "../log/createLogger.js";
 import { createMetrics } from "../metrics/createMetrics.js";
 import { createMiner } from "../miner/createMiner.js";
 import { openStore } from "../store/openStore.js";
+import { decryptKeystore } from "../keys/decryptKeystore.js";
+import type { KeystoreV3 } from "../keys/keystoreTypes.js";
+import { readFileSync } from "node:fs";
 import { createBlobNetwork } from "./createBlobNetwork.js";
 import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
@@ -50,12 +53,8 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   const logger = parameters.logger ?? createLogger({ format: options.logFormat, level: options.logLevel });
   const metrics = createMetrics();
   const controller = new AbortController();
-  if (!options.nodeKey) {
-    throw new BaseError("keystore files are not supported by this build yet: set MAI_NODE_KEY", {
-      code: "NO_NODE_KEY",
-    });
-  }
-  const account = privateKeyToAccount(options.nodeKey as `0x${string}`);
+  const nodeKey = options.nodeKey ?? (await keyFromKeystore(options));
+  const account = privateKeyToAccount(nodeKey as `0x${string}`);
   const ownerAccount = options.ownerKey ? privateKeyToAccount(options.ownerKey as `0x${string}`) : undefined;
   const client = createPublicClient({
     transport: http(options.rpcUrl, { retryCount: 3 }),
@@ -253,4 +252,25 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   };
   logger.info({ url, node: account.address, roles: options.roles }, "node running");
   return { url, address: account.address, context, stop, stopped };
+}
+
+/** The hot key from an encrypted keystore; the password comes from the environment variable the options name. */
+async function keyFromKeystore(options: NodeOptions): Promise<string> {
+  const file = options.keystore as string;
+  const password = process.env[options.keystorePasswordEnv];
+  if (password === undefined) {
+    throw new BaseError(`the keystore ${file} needs its password in $${options.keystorePasswordEnv}`, {
+      code: "KEYSTORE_NO_PASSWORD",
+    });
+  }
+  let parsed: KeystoreV3;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8")) as KeystoreV3;
+  } catch (cause) {
+    throw new BaseError(`cannot read the keystore ${file}: check the path (it must be a JSON keystore file)`, {
+      cause,
+      code: "KEYSTORE_READ",
+    });
+  }
+  return decryptKeystore(parsed, password);
 }

@@ -156,7 +156,8 @@ test("a miner killed with SIGKILL while its commit is in flight resumes: no seco
   });
   for (const row of stored) {
     const revealed = reveals.find((l) => (l.args as { ref: bigint }).ref === batchRef(jobId, row.batch));
-    assert.equal((revealed?.args as { resultRoot: Hex }).resultRoot, row.root, `batch ${row.batch}: the stored result`);
+    assert.ok(revealed, `batch ${row.batch} revealed`);
+    assert.equal((revealed.args as { resultRoot: Hex }).resultRoot, row.root, `batch ${row.batch}: the stored result`);
   }
   // Graceful stop (SIGTERM), then: every transaction the node key ever sent is one journaled intent.
   second.child.kill("SIGTERM");

@@ -264,6 +264,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
           functionName: "leaseBatches",
           args: [job.id, [BigInt(i)]],
           intentId: `lease:${job.id}:${i}:${b.attempt}:${view.head}`,
+          // Another node may win the batch between our read and our call: that is not worth a warning.
+          quiet: true,
         });
         if (r?.receipt.status !== "success") continue;
         const w = {
