@@ -107,3 +107,30 @@ test("deploy, estimate and submit through the CLI; errors exit 1 with a clear me
   assert.equal(status.code, 0, status.stderr);
   assert.match(status.stdout, /job 1: 1 units, 1 batches \(Open 1\)/);
 });
+
+test("stake, register and rewards through the CLI (owner and hot key from env)", async () => {
+  const chain = ["--rpc", anvil.rpcUrl, "--deployment", deployments];
+  // anvil's public development key #3 as the node's hot key; the requester of the test above is its owner
+  const nodeKey = "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6";
+  const node = privateKeyToAccount(nodeKey).address;
+  const tooMuch = await mai(["stake", "5000", "--node", node, ...chain], { MAI_OWNER_KEY: REQUESTER });
+  assert.equal(tooMuch.code, 1);
+  assert.match(tooMuch.stderr, /less than the 5000/);
+  const staked = await mai(["stake", "100", "--node", node, ...chain], { MAI_OWNER_KEY: REQUESTER });
+  assert.equal(staked.code, 0, staked.stderr);
+  const registered = await mai(
+    ["register", "--owner", requester, "--endpoint", "http://127.0.0.1:7070", "--capacity", "5", ...chain],
+    { MAI_NODE_KEY: nodeKey },
+  );
+  assert.equal(registered.code, 0, registered.stderr);
+  const again = await mai(["register", "--owner", requester, "--endpoint", "http://127.0.0.1:7070", ...chain], {
+    MAI_NODE_KEY: nodeKey,
+  });
+  assert.equal(again.code, 1);
+  assert.match(again.stderr, /AlreadyRegistered/);
+  const rewards = await mai(["rewards", "--node", node, "--json", ...chain], { MAI_OWNER_KEY: REQUESTER });
+  assert.equal(rewards.code, 0, rewards.stderr);
+  const r = JSON.parse(rewards.stdout.trim());
+  assert.equal(r.node, node);
+  assert.equal(r.pending, "0");
+});
