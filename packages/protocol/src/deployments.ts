@@ -83,7 +83,7 @@ export function loadDeployment(
     text = readFileSync(file, "utf8");
   } catch (cause) {
     throw new DeploymentError(
-      `no deployment for chain ${chainId} at ${file}: deploy first (npm run deploy -- --rpc URL, or npm start for a devnet) or pass the directory that holds it`,
+      `no deployment for chain ${chainId} at ${file}: deploy first (npx mai deploy --rpc URL, or npm start for a devnet) or pass the directory that holds it`,
       file,
       { cause },
     );
