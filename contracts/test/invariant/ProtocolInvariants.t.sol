@@ -78,6 +78,18 @@ contract ProtocolInvariantsTest is Base {
             vm.roll(block.number + 1);
             vm.warp(block.timestamp + 1);
         }
+        // Every campaign run starts from this state: a fixed warm-up walk leaves jobs at every stage (open,
+        // leased, committed, audited, accepted, settled epochs with unclaimed work), so 50 calls reach deep
+        // states (claims, disputes) instead of spending the run on creating the first job.
+        _walk(keccak256("warm-up"), 120);
+    }
+
+    function _walk(bytes32 seed, uint256 steps) internal {
+        uint256 rnd = uint256(seed);
+        for (uint256 i; i < steps; ++i) {
+            rnd = uint256(keccak256(abi.encode(rnd, i)));
+            _step(rnd);
+        }
     }
 
     function _addNodes() internal {
@@ -155,14 +167,6 @@ contract ProtocolInvariantsTest is Base {
 
     // ================================================================ invariants
 
-    /// @dev Token: supply == Σ balances over every address that ever held MAI, supply <= cap, and supply ==
-    /// genesis + pool mints - burns as observed in Transfer events.
-    /// forge-config: default.invariant.fail-on-revert = true
-    /// forge-config: deep.invariant.fail-on-revert = true
-    function invariant_supplyEqualsHolderBalances() public view {
-        _checkSupply();
-    }
-
     /// @dev Emission: pool mints <= pool; each epoch mints at most its schedule; claims per epoch <= minted;
     /// per (epoch, node) at most one claim, never above the node's share of what it accrued.
     /// forge-config: default.invariant.fail-on-revert = true
@@ -171,12 +175,14 @@ contract ProtocolInvariantsTest is Base {
         _checkEmission();
     }
 
-    /// @dev Registry: balance == totalStaked == Σ (bonded + unbonding) of every node == genesis stakes +
-    /// deposits - withdrawals - slashes; reputation in [0, 10000]; every node's in-flight lease collateral
-    /// is locked, and locked <= bonded stake.
+    /// @dev Token: supply == Σ balances over every address that ever held MAI, <= cap, == genesis + pool mints
+    /// - burns seen in Transfer events. Registry: balance == totalStaked == Σ (bonded + unbonding) of every
+    /// node == genesis stakes + deposits - withdrawals - slashes; reputation in [0, 10000]; every node's
+    /// in-flight lease collateral is locked, and locked <= bonded stake.
     /// forge-config: default.invariant.fail-on-revert = true
     /// forge-config: deep.invariant.fail-on-revert = true
-    function invariant_stakeConservedAndLeasesCovered() public view {
+    function invariant_supplyAndStakeConserved() public view {
+        _checkSupply();
         _checkStake();
     }
 
@@ -197,25 +203,15 @@ contract ProtocolInvariantsTest is Base {
         _checkLifecycle();
     }
 
-    /// @dev Prints what the campaign reached (forge shows it with -vv).
-    /// forge-config: default.invariant.fail-on-revert = true
-    /// forge-config: deep.invariant.fail-on-revert = true
-    function invariant_callSummary() public view {
-        _checkSupply();
-        _summary();
-    }
-
     // ================================================================ reachability
 
-    /// @dev A fixed pseudo-random walk over the handlers (600 actions): the invariants hold at every step and
+    /// @dev A fixed pseudo-random walk over the handlers (600 actions after the warm-up): the invariants hold and
     /// the interesting states are reached: accepted (and emission-earning) batches, audits, disputes resolved,
     /// slashes, reopened attempts and paid claims. Without this the invariants could hold vacuously.
     function test_handlersReachInterestingStates() public {
-        uint256 rnd = uint256(keccak256("walk"));
-        for (uint256 i; i < 600; ++i) {
-            rnd = uint256(keccak256(abi.encode(rnd, i)));
-            _step(rnd);
-            if (i % 25 == 24) _checkAll();
+        for (uint256 i; i < 24; ++i) {
+            _walk(keccak256(abi.encode("walk", i)), 25);
+            _checkAll();
         }
         _checkAll();
         _summary();
@@ -338,6 +334,10 @@ contract ProtocolInvariantsTest is Base {
         uint256[] memory inFlight = new uint256[](nodes.length);
         uint256[] memory refs = world.refs();
         for (uint256 k; k < refs.length; ++k) {
+            // Only batches the mirror shows in flight are read (the mirror is checked against the contract by
+            // every handler call that touches a batch).
+            uint8 mirrored = world.stateOf(refs[k]);
+            if (mirrored == uint8(BatchState.Open) || mirrored >= uint8(BatchState.Accepted)) continue;
             IJobMarketTypes.BatchView memory b = jobMarket.getBatch(BatchRef.wrap(refs[k]));
             if (b.state == BatchState.Open || b.state >= BatchState.Accepted) continue;
             for (uint256 i; i < nodes.length; ++i) {
