@@ -5,6 +5,7 @@ import {HandlerBase} from "./HandlerBase.sol";
 import {World} from "./World.sol";
 import {IJobMarketTypes} from "../../src/interfaces/IJobMarket.sol";
 import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
+import {DeviceClass} from "../../src/interfaces/Types.sol";
 import {BatchRef, BatchState, JobStatus} from "../../src/libraries/JobMarketTypes.sol";
 
 /// @dev Miners: lease batches they are drawn for, commit honest (or, sometimes, wrong) results, reveal when
@@ -247,7 +248,30 @@ contract MinerHandler is HandlerBase {
         }
     }
 
-    // ---------------------------------------------------------------- stake and credits
+    // ---------------------------------------------------------------- registration, stake and credits
+
+    uint256 internal _late;
+
+    /// @dev A new operator joins: its owner stakes the class minimum (plus a bounded extra) for a fresh hot
+    /// key, which registers (at most three late nodes per run).
+    function register(uint256 seed, uint256 extra) external observed {
+        if (_late >= 3) return _count("register.cap");
+        address node = vm.addr(uint256(keccak256(abi.encode("late node", address(this), _late))));
+        address owner = vm.addr(uint256(keccak256(abi.encode("late owner", address(this), _late))));
+        ++_late;
+        DeviceClass c = DeviceClass(seed % 4);
+        uint256 amount = registry.minStake(c) + bound(extra, 0, 2_000e18);
+        w.addNode(node, owner);
+        vm.prank(w.faucet());
+        token.transfer(owner, amount);
+        vm.startPrank(owner);
+        token.approve(address(registry), amount);
+        registry.stake(node, amount);
+        vm.stopPrank();
+        vm.prank(node);
+        registry.register(owner, c, 1_000, "ipfs://late");
+        _count("register.ok");
+    }
 
     function stake(uint256 seed, uint256 amount) external observed {
         address node = w.nodeAt(seed);

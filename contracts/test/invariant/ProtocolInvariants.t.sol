@@ -121,7 +121,7 @@ contract ProtocolInvariantsTest is Base {
         m[6] = MinerHandler.requestUnbond.selector;
         m[7] = MinerHandler.withdrawStake.selector;
         m[8] = MinerHandler.withdrawCredit.selector;
-        m[9] = MinerHandler.lease.selector;
+        m[9] = MinerHandler.register.selector;
         targetSelector(FuzzSelector({addr: address(miner), selectors: m}));
 
         bytes4[] memory r = new bytes4[](4);
@@ -238,7 +238,7 @@ contract ProtocolInvariantsTest is Base {
         else if (pick < 33) miner.reveal(a);
         else if (pick < 34) miner.abandon(a);
         else if (pick < 36) miner.proveUnit(a);
-        else if (pick < 37) miner.stake(a, b);
+        else if (pick < 37) rnd % 7 == 0 ? miner.register(a, b) : miner.stake(a, b);
         else if (pick < 38) miner.requestUnbond(a, b);
         else if (pick < 39) miner.withdrawStake(a);
         else if (pick < 40) miner.withdrawCredit(a);
