@@ -79,9 +79,15 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   async function compute(w: Work, job: MarketJob) {
     const spec = await specOf(job);
     if (spec.kind === "unavailable") return;
-    if (spec.kind === "unrunnable") return abandon(w, spec.reason);
+    if (spec.kind === "unrunnable") {
+      rejectJob(w.job);
+      return abandon(w, spec.reason);
+    }
     const plan = planBatch(spec.spec, job.job, w.batch);
-    if (!plan.ok) return abandon(w, plan.reason);
+    if (!plan.ok) {
+      rejectJob(w.job);
+      return abandon(w, plan.reason);
+    }
     const c = Number(job.job.chains);
     const pred = c > 0 && w.batch >= c ? job.batches[w.batch - c] : undefined;
     const t0 = performance.now();
@@ -105,6 +111,7 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         return;
       }
       log.error({ err: error, job: w.job, batch: w.batch }, "workload failed");
+      rejectJob(w.job);
       return abandon(w, "unrunnable");
     }
     ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind }, (performance.now() - t0) / 1000);
@@ -284,8 +291,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         free -= perLease;
         if (refusal) {
           // A job this node cannot run as posted: give the lease back with the reason (the requester bond pays).
-          await abandon({ ...w, updatedAt: Date.now() }, refusal);
           rejectJob(job.id);
+          await abandon({ ...w, updatedAt: Date.now() }, refusal);
           break;
         }
       }
