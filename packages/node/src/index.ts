@@ -4,18 +4,18 @@
  */
 export { BaseError, isRetryable } from "./errors.js";
 export {
-	type BuildOptionsParameters,
-	buildOptions,
-	type NodeOptions,
-	type NodeOptionsInput,
-	type NodeRole,
-	nodeOptionsSchema,
-	nodeRoles,
+  type BuildOptionsParameters,
+  buildOptions,
+  type NodeOptions,
+  type NodeOptionsInput,
+  type NodeRole,
+  nodeOptionsSchema,
+  nodeRoles,
 } from "./config/buildOptions.js";
 export {
-	type CreateNodeParameters,
-	createNode,
-	type NodeHandle,
+  type CreateNodeParameters,
+  createNode,
+  type NodeHandle,
 } from "./daemon/createNode.js";
 export type { NodeContext } from "./daemon/NodeContext.js";
 export type { BatchManifest } from "./miner/BatchManifest.js";
