@@ -137,6 +137,15 @@ test("an honest miner and an auditor complete an audited job: batches accepted, 
     args: [ownerA],
   })) as bigint;
   assert.ok(balanceAfter > balanceBefore + (3n * MAI) / 1000n, "payment plus minted rewards reached the owner");
+  // The JSON API shows the job, this node's batches (with manifests) and its rewarded epochs.
+  const api = async (route: string) =>
+    (await (await fetch(new URL(route, miner.url))).json()) as Record<string, unknown>;
+  const jobsBody = (await api("/jobs")) as { jobs: { id: string }[] };
+  assert.ok(jobsBody.jobs.some((j) => j.id === jobId.toString()));
+  const batchesBody = (await api(`/batches?jobId=${jobId}`)) as { batches: { phase: string; resultBlob: string }[] };
+  assert.equal(batchesBody.batches.filter((b) => b.phase === "done" && b.resultBlob).length, 2);
+  const rewardsBody = (await api("/rewards")) as { epochs: { claimed: boolean }[] };
+  assert.ok(rewardsBody.epochs.some((e) => e.claimed));
   // The auditor was paid from the audit reserve for the two units it re-ran, and withdrew it.
   await waitFor("auditor paid", async () => ((await balanceOf(ownerB)) > auditorBefore ? true : undefined));
 });

@@ -27,7 +27,7 @@ import { createBlobNetwork } from "./createBlobNetwork.js";
 import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
 import { ensureRegistered } from "./ensureRegistered.js";
-import { createMarketScanner } from "./scanMarket.js";
+import { type MarketView, createMarketScanner } from "./scanMarket.js";
 
 export type CreateNodeParameters = { logger?: NodeLogger };
 
@@ -112,6 +112,8 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
 
   const registry = deployment.contracts.registry;
   const market = deployment.contracts.jobMarket;
+  let lastView: MarketView | undefined;
+  let context: NodeContext | undefined;
   const server = createHttpServer({
     blobStore: blobs,
     metrics,
@@ -164,6 +166,47 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
           .all(q.jobId?.toString() ?? null, q.jobId?.toString() ?? null, q.limit, q.offset);
         return { node: account.address, batches: rows };
       },
+      // Jobs as of the last market scan (the explorer's live view; read-only, never a decision input).
+      jobs: (q) => {
+        const jobs = (lastView?.jobs ?? []).filter(
+          (j) => !q.requester || j.job.requester.toLowerCase() === q.requester.toLowerCase(),
+        );
+        return {
+          head: lastView?.head,
+          total: jobs.length,
+          jobs: jobs.slice(q.offset, q.offset + q.limit).map((j) => ({ id: j.id, ...j.job, batches: j.batches })),
+        };
+      },
+      job: (id) => {
+        const j = lastView?.jobs.find((x) => x.id === id);
+        return j ? { id: j.id, ...j.job, batches: j.batches } : undefined;
+      },
+      rewards: async () => {
+        const engine = deployment.contracts.rewardEngine;
+        const read = (
+          address: Address,
+          abi: typeof jobMarketAbi | typeof rewardEngineAbi,
+          functionName: string,
+          args: unknown[],
+        ) => client.readContract({ address, abi, functionName, args } as never) as Promise<unknown>;
+        const current = (await read(engine, rewardEngineAbi, "currentEpoch", [])) as bigint;
+        const epochs: { epoch: bigint; weight: bigint; claimed: boolean }[] = [];
+        for (let e = current > 32n ? current - 32n : 0n; e <= current; e++) {
+          const [weight, claimed] = (await read(engine, rewardEngineAbi, "nodeEpochWeight", [e, account.address])) as [
+            bigint,
+            boolean,
+          ];
+          if (weight > 0n) epochs.push({ epoch: e, weight, claimed });
+        }
+        const owner = context?.owner;
+        return {
+          node: account.address,
+          owner,
+          ownerCredit: owner ? await read(market, jobMarketAbi, "creditOf", [owner]) : undefined,
+          currentEpoch: current,
+          epochs,
+        };
+      },
     },
   });
   let url = await server.listen();
@@ -183,7 +226,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     logger,
   });
 
-  const context: NodeContext = {
+  context = {
     options,
     logger,
     metrics,
@@ -223,6 +266,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     while (!controller.signal.aborted) {
       try {
         const view = await scanner.scan();
+        lastView = view;
         metrics.chainHead?.set(Number(view.head));
         for (const role of roles) {
           if (controller.signal.aborted) break;

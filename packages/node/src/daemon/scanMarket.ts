@@ -61,8 +61,8 @@ const settled = new Set<number>([BatchState.Accepted, BatchState.Indeterminate])
  * const view = await scanner.scan();
  */
 export function createMarketScanner(client: PublicClient, market: Address): MarketScanner {
-  // Jobs with nothing left to do for anyone; never read again.
-  const done = new Set<bigint>();
+  // Jobs with nothing left to do for anyone: never read again, but still reported (API, explorer).
+  const done = new Map<bigint, MarketJob>();
   return {
     scan: async () => {
       const block = await client.getBlock();
@@ -73,7 +73,11 @@ export function createMarketScanner(client: PublicClient, market: Address): Mark
       });
       const jobs: MarketJob[] = [];
       for (let id = 1n; id < next; id++) {
-        if (done.has(id)) continue;
+        const settledJob = done.get(id);
+        if (settledJob) {
+          jobs.push(settledJob);
+          continue;
+        }
         const job = (await client.readContract({
           address: market,
           abi: jobMarketAbi,
@@ -92,8 +96,9 @@ export function createMarketScanner(client: PublicClient, market: Address): Mark
           ),
         )) as unknown as BatchView[];
         const allSettled = batches.every((b) => settled.has(b.state));
-        if ((Number(job.status) & JobStatus.FINAL) !== 0 || (allSettled && batches.length > 0)) done.add(id);
-        jobs.push({ id, job, batches });
+        const entry = { id, job, batches };
+        if ((Number(job.status) & JobStatus.FINAL) !== 0 || (allSettled && batches.length > 0)) done.set(id, entry);
+        jobs.push(entry);
       }
       return { head: block.number, now: block.timestamp, jobs };
     },
