@@ -24,8 +24,13 @@ export async function sendTx(ctx: NodeContext, p: SendTxParameters): Promise<TxR
     functionName: p.functionName,
     args: p.args,
   } as never);
+  // A journaled intent that reverted on chain stays failed forever; the role has re-read the chain
+  // before calling again, so the next try is a new logical transaction: `<id>#<n>`. Pending, sent
+  // and mined intents keep their id and are resumed, never re-signed.
+  let intentId = p.intentId;
+  for (let n = 1; ctx.store.intents.get(intentId)?.status === "failed"; n++) intentId = `${p.intentId}#${n}`;
   try {
-    const result = await (p.tx ?? ctx.tx).submit(p.intentId, {
+    const result = await (p.tx ?? ctx.tx).submit(intentId, {
       to: p.to,
       data,
     });
@@ -36,10 +41,7 @@ export async function sendTx(ctx: NodeContext, p: SendTxParameters): Promise<TxR
       method: p.functionName,
       reason: (error as { code?: string }).code ?? "error",
     });
-    ctx.logger[p.quiet ? "debug" : "warn"](
-      { err: error, intentId: p.intentId, fn: p.functionName },
-      "transaction not executed",
-    );
+    ctx.logger[p.quiet ? "debug" : "warn"]({ err: error, intentId, fn: p.functionName }, "transaction not executed");
     return undefined;
   }
 }
