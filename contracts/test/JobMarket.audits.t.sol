@@ -161,6 +161,41 @@ contract JobMarketAuditsTest is MarketFixture {
         _assertConserved();
     }
 
+    function test_revealAudit_oneUnitBatchMatchesWithEmptyProof() public {
+        JobParams memory p = _params(4, 1);
+        p.minAuditBps = 10_000;
+        uint256 single = _createJob(p);
+        BatchRef one = _ref(single, 0);
+        address miner = _lease(one);
+        bytes32[] memory only = _unitRoots(one, 1);
+        bytes32 oneRoot = _merkleRoot(only);
+        assertTrue(_commitAndDraw(miner, one, oneRoot), "audited");
+        address auditor = _audit(one, only[0]);
+        _revealAs(miner, one, oneRoot);
+        vm.prank(auditor);
+        jm.revealAudit(one, only[0], _salt(one), _noProof());
+        IJobMarket.BatchView memory b = jm.getBatch(one);
+        assertEq(uint256(b.state), uint256(BatchState.Accepted), "a matching one-unit audit is accepted, not disputed");
+        assertEq(b.flags & BatchFlags.AUDIT_PASSED, BatchFlags.AUDIT_PASSED);
+        _assertConserved();
+    }
+
+    function test_revealAudit_oneUnitBatchMismatchDisputes() public {
+        JobParams memory p = _params(4, 1);
+        p.minAuditBps = 10_000;
+        uint256 single = _createJob(p);
+        BatchRef one = _ref(single, 0);
+        address miner = _lease(one);
+        bytes32[] memory only = _unitRoots(one, 1);
+        assertTrue(_commitAndDraw(miner, one, _merkleRoot(only)), "audited");
+        bytes32 other = keccak256("a different unit result");
+        address auditor = _audit(one, other);
+        _revealAs(miner, one, _merkleRoot(only));
+        vm.prank(auditor);
+        jm.revealAudit(one, other, _salt(one), _noProof());
+        assertEq(uint256(jm.getBatch(one).state), uint256(BatchState.Disputed));
+    }
+
     function test_RevertWhen_revealAuditByOther() public {
         address auditor = _audit(ref, units[0]);
         _revealAs(primary, ref, root);

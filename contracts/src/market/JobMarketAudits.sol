@@ -195,7 +195,11 @@ contract JobMarketAudits is JobMarketModule {
         _checkUnitCommitment(ref, b.attempt, unitRoot, salt, a.digest);
         a.digest = unitRoot;
         a.revealed = true;
-        bool matched = proof.length != 0 && IndexedMerkle.verify(b.digest, a.unitIndex, unitRoot, proof);
+        // An empty proof is the auditor's "I disagree / could not get the data" signal, and it can only
+        // verify for a one-unit batch whose root is exactly the leaf of the auditor's own unit root: that
+        // is agreement, not a dispute (requiring a non-empty proof there opened a dispute on every honest
+        // audit of a one-unit batch, e.g. every chained training unit).
+        bool matched = IndexedMerkle.verify(b.digest, a.unitIndex, unitRoot, proof);
         emit AuditRevealed(ref, msg.sender, unitRoot, matched);
         IProtocolConfig.MarketParams memory mp = _config.marketParams();
         if (!matched) {
