@@ -238,6 +238,19 @@ contract JobMarketLeasesTest is MarketFixture {
         jm.abandon(ref, "x");
     }
 
+    function test_RevertWhen_abandonAfterLeaseEnd() public {
+        BatchRef ref = _ref(jobId, 0);
+        address node = _lease(ref);
+        uint256 deadline = jm.getBatch(ref).deadline;
+        vm.warp(deadline + 1);
+        vm.prank(node);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.DeadlinePassed.selector, ref, deadline));
+        jm.abandon(ref, "too late");
+        uint256 rep = _rep(node);
+        jm.expire(ref);
+        assertLt(_rep(node), rep); // expired, with the reputation penalty
+    }
+
     function test_Attack_UnrunnableSpec_freezesAndPaysAbandonersFromBond() public {
         address[] memory quitters = new address[](3);
         for (uint256 i; i < 3; ++i) {

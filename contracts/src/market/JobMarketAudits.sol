@@ -38,6 +38,8 @@ contract JobMarketAudits is JobMarketModule {
         Batch storage b = _batches[BatchRef.unwrap(ref)];
         if (b.state != BatchState.Leased) revert WrongState(ref, b.state);
         if (b.node != msg.sender) revert NotPrimary(ref, msg.sender, b.node);
+        // Past its lease the batch is the keeper's to expire: abandoning then would dodge the expiry penalty.
+        if (block.timestamp > b.deadline) revert DeadlinePassed(ref, b.deadline);
         uint256 jobId = ref.jobId();
         Job storage job = _jobs[jobId];
         uint256 collateral = b.collateral;
