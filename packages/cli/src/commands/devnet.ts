@@ -19,7 +19,7 @@ type DevnetOptions = {
   hidden: number;
   inferItems: number;
   itemsPerUnit: number;
-  minAuditBps: number;
+  minAuditBps?: number;
 };
 
 // anvil's public development keys #0 and #1: deployer and faucet (never use them on a real network)
@@ -47,11 +47,15 @@ export function devnetCommand(): Command {
     .option("--data-dir <dir>", "where deployments, node data and logs go (default: a new temp dir)")
     .option("--chains <n>", "training chains (a learning-rate sweep)", parseIntArg, 3)
     .option("--units-per-chain <n>", "chained PoL units per training chain", parseIntArg, 2)
-    .option("--steps <n>", "optimizer steps per training unit (a multiple of 4)", parseIntArg, 100)
+    .option("--steps <n>", "optimizer steps per training unit (a multiple of 4)", parseIntArg, 400)
     .option("--hidden <n>", "hidden width of the MLP", parseIntArg, 64)
     .option("--infer-items <n>", "test images to classify in the inference job", parseIntArg, 2000)
     .option("--items-per-unit <n>", "images per inference unit", parseIntArg, 250)
-    .option("--min-audit-bps <bps>", "the requester's audit floor (10000: every batch audited)", parseIntArg, 5000)
+    .option(
+      "--min-audit-bps <bps>",
+      "the requester's audit floor (default 5000; 10000, every batch audited, when there are cheaters to catch)",
+      parseIntArg,
+    )
     .action(async (options: DevnetOptions) => {
       await runDevnet(options);
     });
@@ -67,8 +71,9 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
   const { demoInferSpec, demoTrainSpec } = await import("./devnet/demoSpecs.js");
   const { startNodeProcess } = await import("./devnet/startNodeProcess.js");
   const { collectStats } = await import("./devnet/collectStats.js");
+  // Progress goes to stderr in both modes: headless keeps stdout for the one JSON summary line.
   const say = (m: string) => {
-    if (!o.headless) process.stderr.write(`${m}\n`);
+    process.stderr.write(`${m}\n`);
   };
   const root = findRepoRoot();
   const dataDir = path.resolve(o.dataDir ?? mkdtempSync(path.join(tmpdir(), "mai-devnet-")));
@@ -207,7 +212,8 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       const posted = await sdk.submitJob(requester, {
         spec,
         baseDir,
-        minAuditBps: o.minAuditBps,
+        // A demo with cheaters audits every batch, so the cheat is caught in this run rather than in expectation.
+        minAuditBps: o.minAuditBps ?? (o.cheaters > 0 ? 10_000 : 5_000),
         batchSize: 1,
         deadlineSeconds: 3600,
       });

@@ -23,7 +23,7 @@ export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
     dataset: { id: "mnist-v1", split: "train" },
     model: { kind: "mlp", inputSize: 784, hidden: [sizes.hidden], classes: 10, activation: "relu" },
     optimizer: { kind: "sgd", lr: 0.1, momentum: 0.9 },
-    batchSize: 32,
+    batchSize: 64,
     stepsPerUnit: sizes.steps,
     checkpoints: 4,
     unitsPerChain: sizes.unitsPerChain,
