@@ -161,19 +161,24 @@ contract JobMarketAuditsTest is MarketFixture {
         _assertConserved();
     }
 
-    function test_revealAudit_oneUnitBatchMatchesWithEmptyProof() public {
+    /// @dev A committed, audited batch of one unit (its Merkle proof is empty).
+    function _auditedOneUnitBatch() internal returns (BatchRef one, address miner, bytes32 unitRoot, bytes32 oneRoot) {
         JobParams memory p = _params(4, 1);
         p.minAuditBps = 10_000;
-        uint256 single = _createJob(p);
-        BatchRef one = _ref(single, 0);
-        address miner = _lease(one);
-        bytes32[] memory only = _unitRoots(one, 1);
-        bytes32 oneRoot = _merkleRoot(only);
+        one = _ref(_createJob(p), 0);
+        miner = _lease(one);
+        bytes32[] memory units1 = _unitRoots(one, 1);
+        unitRoot = units1[0];
+        oneRoot = _merkleRoot(units1);
         assertTrue(_commitAndDraw(miner, one, oneRoot), "audited");
-        address auditor = _audit(one, only[0]);
+    }
+
+    function test_revealAudit_oneUnitBatchMatchesWithEmptyProof() public {
+        (BatchRef one, address miner, bytes32 unitRoot, bytes32 oneRoot) = _auditedOneUnitBatch();
+        address auditor = _audit(one, unitRoot);
         _revealAs(miner, one, oneRoot);
         vm.prank(auditor);
-        jm.revealAudit(one, only[0], _salt(one), _noProof());
+        jm.revealAudit(one, unitRoot, _salt(one), _noProof());
         IJobMarket.BatchView memory b = jm.getBatch(one);
         assertEq(uint256(b.state), uint256(BatchState.Accepted), "a matching one-unit audit is accepted, not disputed");
         assertEq(b.flags & BatchFlags.AUDIT_PASSED, BatchFlags.AUDIT_PASSED);
@@ -181,16 +186,10 @@ contract JobMarketAuditsTest is MarketFixture {
     }
 
     function test_revealAudit_oneUnitBatchMismatchDisputes() public {
-        JobParams memory p = _params(4, 1);
-        p.minAuditBps = 10_000;
-        uint256 single = _createJob(p);
-        BatchRef one = _ref(single, 0);
-        address miner = _lease(one);
-        bytes32[] memory only = _unitRoots(one, 1);
-        assertTrue(_commitAndDraw(miner, one, _merkleRoot(only)), "audited");
+        (BatchRef one, address miner,, bytes32 oneRoot) = _auditedOneUnitBatch();
         bytes32 other = keccak256("a different unit result");
         address auditor = _audit(one, other);
-        _revealAs(miner, one, _merkleRoot(only));
+        _revealAs(miner, one, oneRoot);
         vm.prank(auditor);
         jm.revealAudit(one, other, _salt(one), _noProof());
         assertEq(uint256(jm.getBatch(one).state), uint256(BatchState.Disputed));
