@@ -49,3 +49,34 @@ test("a missing or malformed config file is a clear error", () => {
   writeFileSync(file, "- just\n- a list\n");
   assert.throws(() => buildOptions({ flags: { config: file }, env: {} }), /must hold a mapping/);
 });
+
+test("blob gc options: defaults, environment, and range checks", () => {
+  const defaults = buildOptions({
+    flags: { ...base, roles: "keeper" },
+    env: {},
+  });
+  assert.equal(defaults.blobGcIntervalMinutes, 30);
+  assert.equal(defaults.blobGcGraceMinutes, 1440);
+  const fromEnv = buildOptions({
+    flags: { ...base, roles: "keeper" },
+    env: { MAI_BLOB_GC_INTERVAL_MINUTES: "0", MAI_BLOB_GC_GRACE_MINUTES: "90" },
+  });
+  assert.equal(fromEnv.blobGcIntervalMinutes, 0, "0 turns gc off");
+  assert.equal(fromEnv.blobGcGraceMinutes, 90);
+  assert.throws(
+    () =>
+      buildOptions({
+        flags: { ...base, roles: "keeper", blobGcGraceMinutes: 0 },
+        env: {},
+      }),
+    /blobGcGraceMinutes/,
+  );
+  assert.throws(
+    () =>
+      buildOptions({
+        flags: { ...base, roles: "keeper", blobGcIntervalMinutes: -5 },
+        env: {},
+      }),
+    /blobGcIntervalMinutes/,
+  );
+});

@@ -52,6 +52,13 @@ export const nodeOptionsSchema = z
       .int()
       .positive()
       .default(4 * 1024 * 1024 * 1024),
+    /** Minutes between blob garbage collections (run by the keeper role); 0 turns them off. */
+    blobGcIntervalMinutes: z.number().int().min(0).max(10_080).default(30),
+    /**
+     * Minutes a blob is kept after it was written, and a final job's blobs after the job turned
+     * final, whatever else says (uploads not yet tied to a scanned job, requesters fetching results).
+     */
+    blobGcGraceMinutes: z.number().int().min(1).max(525_600).default(1440),
     /** Extra blob endpoints to fetch specs and inputs from (a requester's server). */
     blobPeers: z.array(z.string().url()).default([]),
     logFormat: z.enum(["pretty", "json"]).default("json"),
@@ -103,6 +110,8 @@ const envMap: Record<string, keyof NodeOptionsInput> = {
   MAI_HTTP_PORT: "httpPort",
   MAI_PUBLIC_URL: "publicUrl",
   MAI_BLOB_PEERS: "blobPeers",
+  MAI_BLOB_GC_INTERVAL_MINUTES: "blobGcIntervalMinutes",
+  MAI_BLOB_GC_GRACE_MINUTES: "blobGcGraceMinutes",
   MAI_LOG_FORMAT: "logFormat",
   MAI_LOG_LEVEL: "logLevel",
   MAI_CHEAT: "cheat",
@@ -115,6 +124,8 @@ const numberFields = new Set<string>([
   "httpPort",
   "maxBlobBytes",
   "blobQuotaBytes",
+  "blobGcIntervalMinutes",
+  "blobGcGraceMinutes",
   "pollIntervalMs",
   "capacityCUps",
 ]);

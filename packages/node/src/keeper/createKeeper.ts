@@ -1,16 +1,21 @@
 /**
  * The keeper role: triggers every transition the contracts leave to "anyone" once its deadline has
  * passed: expired leases, missed reveals (forfeit), stored audit draws, chained finalization,
- * dispute resolution and epoch settlement. Each call is keyed by batch attempt, so the journal
- * never sends the same transition twice, and a call another keeper beat us to fails at estimation
- * (nothing sent).
+ * dispute resolution, stale chained successors (`reopenStale`) and epoch settlement. Each call is
+ * keyed by batch attempt, so the journal never sends the same transition twice, and a call another
+ * keeper beat us to fails at estimation (nothing sent). The keeper also runs the blob store's
+ * garbage collection every `blobGcIntervalMinutes`, since it already holds the market view that
+ * says which jobs are still live.
  */
 import { jobMarketAbi, rewardEngineAbi } from "@maitoken/protocol";
 import { batchRef } from "../daemon/batchRef.js";
 import { BatchState } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
-import type { MarketView } from "../daemon/scanMarket.js";
+import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
+import { decodeRevert } from "../chain/decodeRevert.js";
+import { collectGarbage } from "../blobs/collectGarbage.js";
+import { staleSuccessor } from "./staleSuccessor.js";
 
 export type Keeper = { tick: (view: MarketView) => Promise<void> };
 
@@ -24,6 +29,10 @@ export function createKeeper(ctx: NodeContext): Keeper {
   const revealWindow = BigInt(mp.revealWindow ?? 0n);
   const committeeWindow = BigInt(mp.committeeWindow ?? 0n);
   let seatWindows: bigint | undefined;
+  // `${ref}:${attempt}` of a successor -> its `predAttempt`, learned from one probe: fixed for the attempt.
+  const predAttempts = new Map<string, bigint>();
+  const gcEveryMs = ctx.options.blobGcIntervalMinutes * 60_000;
+  let nextGcAt = 0;
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     ctx.client.readContract({
       address: market,
@@ -41,16 +50,68 @@ export function createKeeper(ctx: NodeContext): Keeper {
       quiet: true,
     });
 
+  /**
+   * Whether `reopenStale(ref)` would succeed. The views decide most cases; the rest (predecessor
+   * re-opened and revealed again) costs one simulated call per successor attempt, whose "not stale"
+   * answer pins `predAttempt` for the later ticks.
+   */
+  async function isStale(entry: MarketJob, i: number, head: bigint, seen: Set<string>): Promise<boolean> {
+    const b = entry.batches[i] as BatchView;
+    const key = `${batchRef(entry.id, i)}:${b.attempt}`;
+    seen.add(key);
+    const verdict = staleSuccessor(entry, i, predAttempts.get(key));
+    if (verdict !== "unknown") return verdict === "stale";
+    try {
+      await ctx.client.simulateContract({
+        address: market,
+        abi: jobMarketAbi,
+        functionName: "reopenStale",
+        args: [batchRef(entry.id, i)],
+        account: ctx.address,
+        blockNumber: head,
+      } as never);
+      return true;
+    } catch (error) {
+      const pred = entry.batches[i - Number(entry.job.chains)] as BatchView;
+      if (decodeRevert(error, [jobMarketAbi])?.errorName === "NotStale") predAttempts.set(key, pred.attempt);
+      return false;
+    }
+  }
+
+  async function gcBlobs(view: MarketView) {
+    if (gcEveryMs === 0 || Date.now() < nextGcAt) return;
+    nextGcAt = Date.now() + gcEveryMs;
+    try {
+      await collectGarbage({
+        blobs: ctx.blobs,
+        store: ctx.store,
+        jobs: view.jobs,
+        graceMs: ctx.options.blobGcGraceMinutes * 60_000,
+        logger: ctx.logger,
+        metrics: ctx.metrics,
+      });
+    } catch (error) {
+      ctx.logger.warn({ err: error }, "blob gc failed; trying again at the next interval");
+    }
+  }
+
   return {
     tick: async (view) => {
       const now = view.now;
-      for (const { id, job, batches } of view.jobs) {
+      const seen = new Set<string>();
+      for (const entry of view.jobs) {
+        const { id, job, batches } = entry;
         const c = Number(job.chains);
         for (let i = 0; i < batches.length; i++) {
           if (ctx.shutdown.aborted) return;
           const b = batches[i];
           if (!b) continue;
           const ref = batchRef(id, i);
+          // Before expire/forfeit: a stale successor's primary is not at fault and is compensated.
+          if (c > 0 && i >= c && (await isStale(entry, i, view.head, seen))) {
+            await call("reopenStale", ref, b.attempt);
+            continue;
+          }
           switch (b.state) {
             case BatchState.Leased:
               if (now > b.deadline) await call("expire", ref, b.attempt);
@@ -90,6 +151,8 @@ export function createKeeper(ctx: NodeContext): Keeper {
           }
         }
       }
+      for (const key of predAttempts.keys()) if (!seen.has(key)) predAttempts.delete(key);
+      await gcBlobs(view);
       const [current, open] = await Promise.all([
         ctx.client.readContract({
           address: engine,

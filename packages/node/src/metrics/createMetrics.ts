@@ -93,6 +93,16 @@ export function createMetrics(parameters: CreateMetricsParameters = {}) {
       help: "Stored blobs found corrupt on read (and deleted)",
       registers,
     }),
+    blobGcDeleted: new Counter({
+      name: `${prefix}blob_gc_deleted_total`,
+      help: "Blobs deleted by garbage collection (no live job needed them)",
+      registers,
+    }),
+    blobGcFreedBytes: new Counter({
+      name: `${prefix}blob_gc_freed_bytes_total`,
+      help: "Bytes freed by blob garbage collection",
+      registers,
+    }),
     blobTransferBytes: new Counter({
       name: `${prefix}blob_transfer_bytes_total`,
       help: "Blob bytes served or received over HTTP",
