@@ -224,6 +224,11 @@ contract JobMarket is IJobMarket, JobMarketStorage {
     }
 
     /// @inheritdoc IJobMarket
+    function closeOrphan(BatchRef) external {
+        _delegate(_auditsModule);
+    }
+
+    /// @inheritdoc IJobMarket
     function claimAuditSeat(BatchRef) external {
         _delegate(_auditsModule);
     }

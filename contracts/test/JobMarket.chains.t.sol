@@ -4,7 +4,7 @@ pragma solidity 0.8.28;
 import {MarketFixture} from "./JobMarketFixture.t.sol";
 import {IJobMarket, IJobMarketTypes} from "../src/interfaces/IJobMarket.sol";
 import {ConfigKeys} from "../src/interfaces/IProtocolConfig.sol";
-import {BatchRef, BatchState, BatchFlags, JobParams} from "../src/libraries/JobMarketTypes.sol";
+import {BatchRef, BatchState, BatchFlags, JobParams, JobStatus} from "../src/libraries/JobMarketTypes.sol";
 import {MarketMath} from "../src/libraries/MarketMath.sol";
 
 /// @dev Chained jobs: batch b continues batch b - chains. Every batch here is audited (pMin = pMax = 100%).
@@ -134,6 +134,193 @@ contract JobMarketChainsTest is MarketFixture {
         uint256 comp = pool < value ? pool : value;
         assertEq(jm.creditOf(ownerOf[p1]) - credit, comp, "honest successor compensated from the slash");
         assertEq(registry.getNode(p1).locked, 0);
+        _assertConserved();
+    }
+
+    // ---------------------------------------------------------------- orphans (predecessor Indeterminate)
+
+    /// @dev Drives `ref` to a dispute nobody settles: honest primary, its auditor reveals without a proof.
+    function _toDisputed(BatchRef ref) internal returns (address primary) {
+        address auditor;
+        bytes32[] memory units;
+        (primary, auditor, units) = _toAuditCommitted(ref, true);
+        _revealAs(primary, ref, _merkleRoot(units));
+        bytes32 unitRoot = units[_auditUnit(ref)];
+        vm.prank(auditor);
+        jm.revealAudit(ref, unitRoot, _salt(ref), _noProof());
+        assertEq(uint256(jm.getBatch(ref).state), uint256(BatchState.Disputed));
+    }
+
+    /// @dev Drives a successor to `Verified`: honest, audited, the audit matched; its predecessor is not accepted.
+    function _toVerified(BatchRef ref) internal returns (address primary) {
+        address auditor;
+        bytes32[] memory units;
+        (primary, auditor, units) = _toAuditCommitted(ref, true);
+        _revealAs(primary, ref, _merkleRoot(units));
+        uint256 unit = _auditUnit(ref);
+        vm.prank(auditor);
+        jm.revealAudit(ref, units[unit], _salt(ref), _merkleProof(units, unit));
+        assertEq(uint256(jm.getBatch(ref).state), uint256(BatchState.Verified));
+    }
+
+    /// @dev Two committee rounds pass with nobody joining: no majority twice, the batch ends `Indeterminate`.
+    function _resolveToIndeterminate(BatchRef ref) internal {
+        uint256 w = config.marketParams().committeeWindow;
+        (,, uint256 start,,,) = jm.getDispute(ref);
+        if (block.timestamp < start + 2 * w) vm.warp(start + 2 * w);
+        jm.resolveDispute(ref);
+        uint256 round;
+        (round,, start,,,) = jm.getDispute(ref);
+        assertEq(round, 2, "redrawn once");
+        vm.warp(start + 2 * w);
+        jm.resolveDispute(ref);
+        assertEq(uint256(jm.getBatch(ref).state), uint256(BatchState.Indeterminate));
+    }
+
+    function _assertNothingLocked() internal view {
+        for (uint256 i; i < miners.length; ++i) {
+            assertEq(registry.getNode(miners[i]).locked, 0, "no collateral or bond left locked");
+        }
+    }
+
+    function test_closeOrphan_settlesTheWholeChainAfterAnIndeterminatePredecessor() public {
+        BatchRef b2 = _ref(jobId, 2);
+        BatchRef b3 = _ref(jobId, 3);
+        _toDisputed(b0);
+        // The successor builds on the disputed state and passes its own audit; the next link builds on it too.
+        address p1 = _toVerified(b1);
+        // b2's auditor has committed: its bond is locked until the audit ends.
+        _toAuditCommitted(b2, true);
+        _resolveToIndeterminate(b0);
+
+        // The stranding: no other call moves the verified successor, so its collateral would stay locked.
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.PredecessorNotAccepted.selector, b1));
+        jm.finalize(b1);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotStale.selector, b1));
+        jm.reopenStale(b1);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.WrongState.selector, b1, BatchState.Verified));
+        jm.forfeit(b1);
+        // The chain is walked link by link: b2 is orphaned only once b1 is closed.
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotOrphaned.selector, b2, BatchState.Verified));
+        jm.closeOrphan(b2);
+
+        IJobMarket.JobView memory j = jm.getJob(jobId);
+        assertEq(j.escrow, 24 * PRICE, "b1..b3 still escrowed");
+        uint256 owed = j.escrow + j.auditReserve + j.bond + j.compensationPool;
+        uint256 credit = jm.creditOf(requester);
+        uint256 locked = registry.getNode(p1).locked;
+        uint256 collateral = jm.getBatch(b1).collateral;
+        vm.expectEmit(true, true, false, true, address(jm));
+        emit IJobMarketTypes.BatchRefunded(b1, 8 * PRICE);
+        vm.expectEmit(true, true, false, true, address(jm));
+        emit IJobMarketTypes.BatchOrphaned(b1, p1, 0, 0);
+        jm.closeOrphan(b1);
+        assertEq(uint256(jm.getBatch(b1).state), uint256(BatchState.Indeterminate));
+        assertEq(registry.getNode(p1).locked, locked - collateral, "collateral unlocked");
+        assertEq(jm.creditOf(requester), credit + 8 * PRICE, "value refunded");
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.WrongState.selector, b1, BatchState.Indeterminate));
+        jm.closeOrphan(b1);
+
+        jm.closeOrphan(b2);
+        assertEq(uint256(jm.getBatch(b2).state), uint256(BatchState.Indeterminate));
+        // The open tail can never be leased: its predecessor will never reveal.
+        (address anyone,) = _eligible(b3);
+        if (anyone == address(0)) anyone = miner1;
+        vm.prank(anyone);
+        vm.expectRevert(
+            abi.encodeWithSelector(IJobMarketTypes.PredecessorNotRevealed.selector, b3, BatchState.Indeterminate)
+        );
+        jm.leaseBatches(jobId, _idx(3));
+        jm.closeOrphan(b3);
+
+        j = jm.getJob(jobId);
+        assertEq(j.status & JobStatus.FINAL, JobStatus.FINAL, "the job finishes before its deadline");
+        assertEq(j.escrow + j.lockedValue + j.auditReserve + j.bond + j.compensationPool, 0, "nothing left");
+        assertEq(jm.creditOf(requester), credit + owed, "every remaining wei back to the requester");
+        _assertNothingLocked();
+        _assertConserved();
+    }
+
+    function test_closeOrphan_compensatesThePrimaryFromThePool() public {
+        // Attempt 0 of b0 cheats and loses its dispute: the slash funds the pool, b0 re-runs.
+        (address p0, address a0,) = _toAuditCommitted(b0, false);
+        _revealAs(p0, b0, _merkleRoot(_unitRoots(_ref(999, 0), 8)));
+        bytes32 truth = _unitRoots(b0, 8)[_auditUnit(b0)];
+        vm.prank(a0);
+        jm.revealAudit(b0, truth, _salt(b0), _noProof());
+        _mine(2);
+        address member = _committeeCandidate(b0);
+        bytes32 c = _unitCommitment(b0, member, truth);
+        vm.prank(member);
+        jm.joinCommittee(b0, c);
+        vm.prank(member);
+        jm.revealVote(b0, truth, _salt(b0));
+        (,, uint256 start,,,) = jm.getDispute(b0);
+        vm.warp(start + 2 * config.marketParams().committeeWindow);
+        jm.resolveDispute(b0);
+        assertEq(jm.getBatch(b0).attempt, 1);
+        uint256 pool = jm.getJob(jobId).compensationPool;
+        assertGt(pool, 0);
+        // Attempt 1 ends indeterminate while its successor waits verified.
+        _toDisputed(b0);
+        address p1 = _toVerified(b1);
+        _resolveToIndeterminate(b0);
+
+        uint256 value = 8 * PRICE;
+        uint256 comp = pool < value ? pool : value;
+        uint256 minerCredit = jm.creditOf(ownerOf[p1]);
+        uint256 requesterCredit = jm.creditOf(requester);
+        vm.expectEmit(true, true, false, true, address(jm));
+        emit IJobMarketTypes.BatchOrphaned(b1, p1, 0, comp);
+        jm.closeOrphan(b1);
+        assertEq(jm.creditOf(ownerOf[p1]) - minerCredit, comp, "compensated like a stale successor");
+        assertEq(jm.getJob(jobId).compensationPool, pool - comp);
+        assertEq(jm.creditOf(requester) - requesterCredit, value, "the batch's value goes back in full");
+        _assertNothingLocked();
+        _assertConserved();
+    }
+
+    function test_closeOrphan_onARefundedJobMovesOnlyWhatIsStillEscrowed() public {
+        BatchRef b2 = _ref(jobId, 2);
+        _toDisputed(b0);
+        address p1 = _toVerified(b1);
+        _resolveToIndeterminate(b0);
+        vm.warp(jm.getJob(jobId).deadline);
+        jm.refund(jobId);
+        IJobMarket.JobView memory j = jm.getJob(jobId);
+        assertEq(j.status & (JobStatus.CLOSED | JobStatus.FINAL), JobStatus.CLOSED, "b1 still in flight");
+        assertEq(j.lockedValue, 8 * PRICE);
+        uint256 owed = j.escrow + j.auditReserve + j.bond + j.compensationPool;
+        uint256 credit = jm.creditOf(requester);
+        jm.closeOrphan(b1);
+        j = jm.getJob(jobId);
+        assertEq(j.status & JobStatus.FINAL, JobStatus.FINAL, "the last batch in flight finishes the job");
+        assertEq(jm.creditOf(requester), credit + owed);
+        assertEq(registry.getNode(p1).locked, 0);
+        // The open links were refunded by `refund`: closing them moves nothing.
+        jm.closeOrphan(b2);
+        jm.closeOrphan(_ref(jobId, 3));
+        assertEq(uint256(jm.getBatch(_ref(jobId, 3)).state), uint256(BatchState.Indeterminate));
+        assertEq(jm.creditOf(requester), credit + owed, "no second refund");
+        _assertConserved();
+    }
+
+    function test_RevertWhen_closeOrphanWithoutIndeterminatePredecessor() public {
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotOrphaned.selector, b0, BatchState.Accepted));
+        jm.closeOrphan(b0);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotOrphaned.selector, b1, BatchState.Open));
+        jm.closeOrphan(b1);
+        BatchRef plain = _ref(_createJob(_params(16, 8)), 1);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.NotOrphaned.selector, plain, BatchState.Accepted));
+        jm.closeOrphan(plain);
+        // A successor in a dispute resolves first (its committee holds bonds).
+        _toDisputed(b0);
+        _toDisputed(b1);
+        _resolveToIndeterminate(b0);
+        vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.WrongState.selector, b1, BatchState.Disputed));
+        jm.closeOrphan(b1);
+        _resolveToIndeterminate(b1);
+        _assertNothingLocked();
         _assertConserved();
     }
 }

@@ -5,7 +5,7 @@ import {DeviceClass} from "./Types.sol";
 import {BatchRef, BatchState, JobParams} from "../libraries/JobMarketTypes.sol";
 
 /// @title IJobMarketTypes
-/// @notice Types, errors and events of the JobMarket, shared by the market and its audit court module.
+/// @notice Types, errors and events of the JobMarket, shared by the market and its two modules.
 interface IJobMarketTypes {
     // ---------------------------------------------------------------- views' types
 
@@ -146,6 +146,9 @@ interface IJobMarketTypes {
     error AlreadyRevealed(BatchRef ref, address who);
     /// @notice Thrown when a chained batch is not stale.
     error NotStale(BatchRef ref);
+    /// @notice Thrown when a batch is not orphaned: it has no chain predecessor (reported as `Accepted`, the
+    /// state a chain head is treated as building on) or its predecessor did not end `Indeterminate`.
+    error NotOrphaned(BatchRef ref, BatchState predecessorState);
     /// @notice Thrown when the caller has no credit to withdraw.
     error NothingToWithdraw(address account);
 
@@ -183,8 +186,13 @@ interface IJobMarketTypes {
     event BatchReopened(BatchRef indexed ref, uint256 attempt, ReopenReason reason);
     /// @notice Emitted after the primary abandoned (penalty-free) with a reason code.
     event BatchAbandoned(BatchRef indexed ref, address indexed node, bytes32 reason);
-    /// @notice Emitted after a batch was refunded to the requester (indeterminate dispute or exhausted attempts).
+    /// @notice Emitted after a batch was refunded to the requester (indeterminate dispute, exhausted attempts, or
+    /// an orphaned chain successor).
     event BatchRefunded(BatchRef indexed ref, uint256 value);
+    /// @notice Emitted after a chained batch whose predecessor ended `Indeterminate` was closed `Indeterminate`;
+    /// `node` is the primary of the ended attempt (zero if it was open), `compensation` what it got from the
+    /// job's compensation pool.
+    event BatchOrphaned(BatchRef indexed ref, address indexed node, uint256 attempt, uint256 compensation);
     /// @notice Emitted after a party was slashed for a withheld reveal.
     event RevealWithheld(BatchRef indexed ref, address indexed offender, uint256 slashed);
     /// @notice Emitted after a dispute round opened.
@@ -285,6 +293,16 @@ interface IJobMarket is IJobMarketTypes {
     /// compensated from the job's compensation pool.
     /// @param ref The batch.
     function reopenStale(BatchRef ref) external;
+
+    /// @notice Closes a chained batch whose predecessor ended `Indeterminate`: nothing can be built on a state
+    /// nobody verified, so the batch ends `Indeterminate` too, whatever it was doing (open, leased, committed,
+    /// audited, revealed or verified; a `Disputed` batch resolves first). Its value returns to the requester
+    /// (unless the job is closed and the batch was open: then it was refunded already), its primary's
+    /// collateral and an audit seat holder's bond are unlocked, and its primary is compensated from the job's
+    /// compensation pool like a stale successor (`reopenStale`), up to the batch's value. Its own successor is
+    /// then orphaned in turn: a keeper walks the chain one call per batch.
+    /// @param ref The batch.
+    function closeOrphan(BatchRef ref) external;
 
     // ---------------------------------------------------------------- auditor
 

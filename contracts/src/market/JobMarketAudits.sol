@@ -22,7 +22,8 @@ import {
 
 /// @title JobMarketAudits
 /// @notice Audit half of the JobMarket, and every early end of an attempt: abandon, expiry, audit draws and
-/// seats, auditor commit and reveal, withheld reveals, stale chain successors; the batch and audit views.
+/// seats, auditor commit and reveal, withheld reveals, stale and orphaned chain successors; the batch and audit
+/// views.
 /// @dev Runs only through `delegatecall` from its JobMarket (see `JobMarketModule`).
 contract JobMarketAudits is JobMarketModule {
     constructor(
@@ -133,6 +134,44 @@ contract JobMarketAudits is JobMarketModule {
         _registry.unlockCollateral(node, collateral);
         if (auditor != address(0)) _registry.unlockCollateral(auditor, _config.marketParams().challengeBond);
         if (compensation != 0) _credit(_registry.ownerOf(node), compensation);
+    }
+
+    /// @dev See `IJobMarket`. A predecessor that ended `Indeterminate` never changes attempt and never becomes
+    /// `Accepted`, so without this a successor would wait in `Verified` (or open, unleasable) forever.
+    function closeOrphan(BatchRef ref) external onlyDelegated nonReentrant {
+        Batch storage b = _batches[BatchRef.unwrap(ref)];
+        BatchState state = b.state;
+        // A dispute in progress holds committee bonds: it resolves first (to Verified, Open or Indeterminate).
+        if (state == BatchState.Disputed || state >= BatchState.Accepted) revert WrongState(ref, state);
+        Job storage job = _jobs[ref.jobId()];
+        uint256 chains = job.chains;
+        if (chains == 0 || ref.index() < chains) revert NotOrphaned(ref, BatchState.Accepted);
+        BatchState predState = _batches[BatchRef.unwrap(ref) - chains].state;
+        if (predState != BatchState.Indeterminate) revert NotOrphaned(ref, predState);
+        uint256 value = _unitsOf(ref) * job.pricePerUnit;
+        address node = b.node;
+        uint256 compensation;
+        b.state = BatchState.Indeterminate;
+        if (state == BatchState.Open) {
+            // On a closed job the open value went back to the requester when it closed.
+            if (job.status & JobStatus.CLOSED == 0) _refundBatch(ref, job, value);
+        } else {
+            uint256 pool = job.compensationPool;
+            compensation = pool < value ? pool : value;
+            job.compensationPool = uint128(pool - compensation);
+            _totalPools -= compensation;
+            job.lockedValue -= uint128(value);
+            _refundBatch(ref, job, value);
+            _registry.unlockCollateral(node, b.collateral);
+            // The seat holder's bond is still locked until the audit ends (it is released on a match).
+            if (state >= BatchState.AuditSeated && state <= BatchState.Revealed) {
+                address auditor = _audits[_attemptKey(ref, b.attempt)].auditor;
+                if (auditor != address(0)) _registry.unlockCollateral(auditor, _config.marketParams().challengeBond);
+            }
+            if (compensation != 0) _credit(_registry.ownerOf(node), compensation);
+        }
+        emit BatchOrphaned(ref, node, b.attempt, compensation);
+        if (job.escrow == 0 || (job.status & JobStatus.CLOSED != 0 && job.lockedValue == 0)) _finishJob(job);
     }
 
     /// @dev See `IJobMarket`.

@@ -28,10 +28,10 @@ import {
 } from "../libraries/JobMarketTypes.sol";
 
 /// @title JobMarketStorage
-/// @notice Storage, wiring and shared internal logic of the JobMarket and its audit court module.
-/// @dev The market (`JobMarket`) and the court (`JobMarketCourt`) both inherit this contract, so their
-/// storage layouts are identical; the market delegate-calls the court for the audit and dispute entry points
-/// (one contract would exceed the 24 KiB code-size limit). Invariant: the market's MAI balance equals the
+/// @notice Storage, wiring and shared internal logic of the JobMarket and its two modules.
+/// @dev The market (`JobMarket`) and its modules (`JobMarketAudits`, `JobMarketDisputes`) all inherit this
+/// contract, so their storage layouts are identical; the market delegate-calls the modules for the audit and
+/// dispute entry points (one contract would exceed the 24 KiB code-size limit). Invariant: the market's MAI balance equals the
 /// sum over jobs of (price escrow + audit reserve + bond + compensation pool) plus all credited, unwithdrawn
 /// balances; `escrowTotals()` exposes each term. Slashed stake arrives from the registry and leaves in the
 /// same call (half burned, half credited); fee burns leave at the end of the call that accepted the

@@ -8,7 +8,8 @@ import {INodeRegistry} from "../../src/interfaces/INodeRegistry.sol";
 import {BatchRef, BatchState} from "../../src/libraries/JobMarketTypes.sol";
 
 /// @dev Keepers: move time and blocks, and trigger every transition past a deadline (expire, forfeit,
-/// draw, finalize, re-open stale chain links, resolve disputes), settle epochs and claim rewards.
+/// draw, finalize, re-open stale chain links, close orphaned ones, resolve disputes), settle epochs and claim
+/// rewards.
 contract KeeperHandler is HandlerBase {
     constructor(World world) HandlerBase(world) {}
 
@@ -99,6 +100,24 @@ contract KeeperHandler is HandlerBase {
                 _discard();
             }
         }
+    }
+
+    /// @dev Closes a chained batch whose predecessor ended `Indeterminate` (one link per call, like a keeper
+    /// walking the chain). Never reverts: the filter is the contract's own rule.
+    function closeOrphan(uint256 seed) external observed {
+        uint256 n = w.refCount();
+        for (uint256 k; k < n; ++k) {
+            uint256 r = w.refAt(((seed >> 8) + k) % n);
+            uint256 chains = jm.getJob(r >> 32).chains;
+            if (chains == 0 || (r & type(uint32).max) < chains) continue;
+            BatchState s = _batch(r).state;
+            if (s == BatchState.Disputed || s >= BatchState.Accepted) continue;
+            if (_batch(r - chains).state != BatchState.Indeterminate) continue;
+            jm.closeOrphan(BatchRef.wrap(r));
+            _count("closeOrphan.ok");
+            return;
+        }
+        _count("closeOrphan.none");
     }
 
     function resolveDispute(uint256 seed) external observed {

@@ -139,7 +139,7 @@ contract ProtocolInvariantsTest is Base {
         a[4] = AuditorHandler.revealVote.selector;
         targetSelector(FuzzSelector({addr: address(auditor), selectors: a}));
 
-        bytes4[] memory k = new bytes4[](13);
+        bytes4[] memory k = new bytes4[](14);
         k[0] = KeeperHandler.passTime.selector;
         k[1] = KeeperHandler.mineBlocks.selector;
         k[2] = KeeperHandler.expireSeeds.selector;
@@ -153,6 +153,7 @@ contract ProtocolInvariantsTest is Base {
         k[10] = KeeperHandler.claim.selector;
         k[11] = KeeperHandler.unjail.selector;
         k[12] = KeeperHandler.withdrawFees.selector;
+        k[13] = KeeperHandler.closeOrphan.selector;
         targetSelector(FuzzSelector({addr: address(keeper), selectors: k}));
 
         bytes4[] memory x = new bytes4[](6);
@@ -254,7 +255,7 @@ contract ProtocolInvariantsTest is Base {
         else if (pick < 69) keeper.forfeit(a);
         else if (pick < 70) keeper.drawAudit(a);
         else if (pick < 72) keeper.finalize(a);
-        else if (pick < 73) keeper.reopenStale(a);
+        else if (pick < 73) rnd % 2 == 0 ? keeper.reopenStale(a) : keeper.closeOrphan(a);
         else if (pick < 76) keeper.resolveDispute(a);
         else if (pick < 79) keeper.settleEpoch(a);
         else if (pick < 83) keeper.claim(a);

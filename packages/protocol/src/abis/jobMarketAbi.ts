@@ -151,6 +151,19 @@ export const jobMarketAbi = [
   },
   {
     "type": "function",
+    "name": "closeOrphan",
+    "inputs": [
+      {
+        "name": "",
+        "type": "uint256",
+        "internalType": "BatchRef"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "commit",
     "inputs": [
       {
@@ -1359,6 +1372,37 @@ export const jobMarketAbi = [
   },
   {
     "type": "event",
+    "name": "BatchOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "node",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "attempt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "compensation",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "BatchRefunded",
     "inputs": [
       {
@@ -2196,6 +2240,22 @@ export const jobMarketAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "predecessorState",
+        "type": "uint8",
+        "internalType": "enum BatchState"
       }
     ]
   },

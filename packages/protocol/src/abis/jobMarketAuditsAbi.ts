@@ -98,6 +98,19 @@ export const jobMarketAuditsAbi = [
   },
   {
     "type": "function",
+    "name": "closeOrphan",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "internalType": "BatchRef"
+      }
+    ],
+    "outputs": [],
+    "stateMutability": "nonpayable"
+  },
+  {
+    "type": "function",
     "name": "commitAudit",
     "inputs": [
       {
@@ -661,6 +674,37 @@ export const jobMarketAuditsAbi = [
         "type": "bool",
         "indexed": false,
         "internalType": "bool"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
+    "name": "BatchOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "node",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "attempt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "compensation",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
       }
     ],
     "anonymous": false
@@ -1482,6 +1526,22 @@ export const jobMarketAuditsAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "predecessorState",
+        "type": "uint8",
+        "internalType": "enum BatchState"
       }
     ]
   },

@@ -645,6 +645,37 @@ export const jobMarketDisputesAbi = [
   },
   {
     "type": "event",
+    "name": "BatchOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "indexed": true,
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "node",
+        "type": "address",
+        "indexed": true,
+        "internalType": "address"
+      },
+      {
+        "name": "attempt",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      },
+      {
+        "name": "compensation",
+        "type": "uint256",
+        "indexed": false,
+        "internalType": "uint256"
+      }
+    ],
+    "anonymous": false
+  },
+  {
+    "type": "event",
     "name": "BatchRefunded",
     "inputs": [
       {
@@ -1460,6 +1491,22 @@ export const jobMarketDisputesAbi = [
         "name": "caller",
         "type": "address",
         "internalType": "address"
+      }
+    ]
+  },
+  {
+    "type": "error",
+    "name": "NotOrphaned",
+    "inputs": [
+      {
+        "name": "ref",
+        "type": "uint256",
+        "internalType": "BatchRef"
+      },
+      {
+        "name": "predecessorState",
+        "type": "uint8",
+        "internalType": "enum BatchState"
       }
     ]
   },
