@@ -127,6 +127,8 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
   let usedBytes = 0;
   let reservedBytes = 0;
   const inFlight = new Set<string>();
+  // Hashes whose verified bytes are being moved into place (write count per hash).
+  const landing = new Map<BlobHash, number>();
   const pins = new Set<BlobHash>();
 
   for (const a of await readdir(blobsDir)) {
@@ -236,6 +238,8 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
         index.set(hash, size);
         usedBytes += size;
       }
+      // Indexed but not yet in place: gc must not take the missing file for a dead blob.
+      landing.set(hash, (landing.get(hash) ?? 0) + 1);
       try {
         await mkdir(path.dirname(blobPath(hash)), { recursive: true });
         // Also when the blob exists: these bytes were just verified, the old copy may have rotted.
@@ -244,6 +248,10 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
       } catch (error) {
         if (created) forget(hash);
         throw error;
+      } finally {
+        const left = (landing.get(hash) ?? 1) - 1;
+        if (left === 0) landing.delete(hash);
+        else landing.set(hash, left);
       }
       report();
       return { hash, size, created };
@@ -316,7 +324,7 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
       return { hash, size: s.size, mtimeMs: s.mtimeMs, pinned: pins.has(hash) };
     } catch (error) {
       if (!isMissing(error)) throw error;
-      forget(hash);
+      if (!landing.has(hash)) forget(hash);
       return undefined;
     }
   }
@@ -349,7 +357,7 @@ export async function createBlobStore(parameters: CreateBlobStoreParameters): Pr
     let freedBytes = 0;
     let kept = 0;
     for (const [hash, size] of [...index]) {
-      if (pins.has(hash) || (await isLive(hash))) {
+      if (pins.has(hash) || landing.has(hash) || (await isLive(hash)) || landing.has(hash)) {
         kept++;
         continue;
       }

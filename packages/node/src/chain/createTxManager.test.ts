@@ -269,3 +269,39 @@ test("a mined tx whose block is reorged away is re-sent by the same intent, stil
   assert.equal(store.intents.get("reorged")?.status, "mined");
   store.close();
 });
+
+test("a reorg that drops two of our txs: following only the later one re-sends the earlier one first", async () => {
+  const key = anvilKeys[3] as Hex;
+  const store = openStore({ file: path.join(dir, "gap.sqlite") });
+  const tx = createTxManager({
+    store,
+    client: publicClient(),
+    account: privateKeyToAccount(key),
+    pollIntervalMs: 50,
+    replaceAfterBlocks: 2,
+  });
+  const before = await nonceOf(key);
+  const a = await tx.submit("gap-a", { to: sink, value: 1n });
+  const b = await tx.submit("gap-b", { to: sink, value: 2n });
+  assert.equal(b.receipt.blockNumber, a.receipt.blockNumber + 1n, "automine: one block each");
+  await publicClient().request({ method: "anvil_reorg" as never, params: [2, []] as never });
+  assert.equal(await nonceOf(key), before, "both txs are gone");
+  // Only b is followed again (a's caller has moved on). b alone cannot be mined (nonce gap), so the
+  // manager must notice the gap and send a again; blocks keep coming as on a live chain.
+  const miner = setInterval(() => {
+    publicClient()
+      .request({ method: "anvil_mine" as never, params: ["0x1"] as never })
+      .catch(() => {});
+  }, 100);
+  try {
+    const again = await tx.submit("gap-b", { to: sink, value: 2n });
+    assert.equal(again.txHash, b.txHash, "b is the same signed tx");
+    assert.equal(await nonceOf(key), before + 2);
+    const aNow = await publicClient().getTransactionReceipt({ hash: a.txHash });
+    assert.equal(aNow.status, "success", "a was re-sent as the same signed tx");
+    assert.equal(store.intents.get("gap-a")?.txHashes.length, 1, "a was never re-signed");
+  } finally {
+    clearInterval(miner);
+    store.close();
+  }
+});

@@ -365,7 +365,14 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
         } else {
           const head = await retry(() => client.getBlockNumber({ cacheTime: 0 }));
           if (intent.sentBlock !== undefined && head - intent.sentBlock >= replaceAfterBlocks) {
-            intent = await withLock(() => replace(store.intents.get(intent.id) as Intent));
+            // A lower nonce of ours that the chain lost (a reorg dropped it) blocks this one: send
+            // that one again instead of bidding up a transaction that cannot be mined yet.
+            if (confirmed < intent.nonce && refillBelow(intent.nonce, confirmed) > 0) {
+              store.transaction(() => store.intents.update(intent.id, { sentBlock: head }));
+              intent = store.intents.get(intent.id) as Intent;
+            } else {
+              intent = await withLock(() => replace(store.intents.get(intent.id) as Intent));
+            }
           }
         }
       } catch (error) {
@@ -374,6 +381,20 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
       }
       await sleep(pollIntervalMs, signal);
     }
+  }
+
+  /** Follows again every journaled intent with a nonce in [from, below) that nobody follows now. */
+  function refillBelow(below: number, from: number): number {
+    let refilled = 0;
+    for (const lower of store.intents.listNonces(address, chainId as number, from, below)) {
+      if (inFlight.has(lower.id)) continue;
+      refilled++;
+      logger.warn({ intentId: lower.id, nonce: lower.nonce }, "a lower nonce is missing on chain; following it again");
+      submit(lower.id, parseRequest(lower.request)).catch((error) =>
+        logger.warn({ err: error, intentId: lower.id }, "re-followed transaction failed"),
+      );
+    }
+    return refilled;
   }
 
   async function submitNew(intentId: string, request: TxRequest): Promise<TxResult> {

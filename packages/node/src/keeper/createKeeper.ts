@@ -1,7 +1,8 @@
 /**
  * The keeper role: triggers every transition the contracts leave to "anyone" once its deadline has
  * passed: expired leases, missed reveals (forfeit), stored audit draws, chained finalization,
- * dispute resolution, stale chained successors (`reopenStale`) and epoch settlement. Each call is
+ * dispute resolution, stale chained successors (`reopenStale`), successors of an Indeterminate batch
+ * (`closeOrphan`) and epoch settlement. Each call is
  * keyed by batch attempt, so the journal never sends the same transition twice, and a call another
  * keeper beat us to fails at estimation (nothing sent). The keeper also runs the blob store's
  * garbage collection every `blobGcIntervalMinutes`, since it already holds the market view that
@@ -20,6 +21,16 @@ import { staleSuccessor } from "./staleSuccessor.js";
 export type Keeper = { tick: (view: MarketView) => Promise<void> };
 
 const DRAWN = 2n;
+// States `closeOrphan` settles (a Disputed batch waits for its dispute to resolve).
+const ORPHANABLE = new Set<number>([
+  BatchState.Open,
+  BatchState.Leased,
+  BatchState.Committed,
+  BatchState.AuditSeated,
+  BatchState.AuditCommitted,
+  BatchState.Revealed,
+  BatchState.Verified,
+]);
 
 export function createKeeper(ctx: NodeContext): Keeper {
   const market = ctx.deployment.contracts.jobMarket;
@@ -107,6 +118,12 @@ export function createKeeper(ctx: NodeContext): Keeper {
           const b = batches[i];
           if (!b) continue;
           const ref = batchRef(id, i);
+          // Before anything else: a successor of an Indeterminate batch can never be paid; closing it
+          // (rather than letting its lease expire) frees its primary without a reputation cut.
+          if (c > 0 && i >= c && batches[i - c]?.state === BatchState.Indeterminate && ORPHANABLE.has(b.state)) {
+            await call("closeOrphan", ref, b.attempt);
+            continue;
+          }
           // Before expire/forfeit: a stale successor's primary is not at fault and is compensated.
           if (c > 0 && i >= c && (await isStale(entry, i, view.head, seen))) {
             await call("reopenStale", ref, b.attempt);

@@ -18,7 +18,7 @@ import type { BlobNetwork } from "../daemon/createBlobNetwork.js";
 import { batchRef } from "../daemon/batchRef.js";
 import { BatchState, JobStatus } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
-import type { MarketJob, MarketView } from "../daemon/scanMarket.js";
+import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
 import type { Work } from "../store/createWorkTable.js";
 import type { BatchManifest } from "./BatchManifest.js";
@@ -258,43 +258,54 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         .filter(({ b, i }) => b.state === BatchState.Open && predecessorReady(job, i));
       if (open.length === 0) continue;
       const spec = await specOf(job);
-      if (spec.kind === "unavailable") continue;
+      if (spec.kind === "unavailable") {
+        log.debug({ job: job.id, err: spec.error }, "job spec not available yet");
+        continue;
+      }
       const refusal = spec.kind === "unrunnable" ? spec.reason : checkJob(spec.spec, j);
+      // Every batch this node may take now, leased in one transaction (all or nothing on chain).
+      const take: { b: BatchView; i: number }[] = [];
       for (const { b, i } of open) {
-        if (room <= 0 || free < perLease) return;
-        const ref = batchRef(job.id, i);
-        const [eligible] = await read<[boolean, boolean]>("leaseEligibility", [ref, me]);
-        if (!eligible) continue;
-        const r = await sendTx(ctx, {
-          to: market,
-          abi: jobMarketAbi,
-          functionName: "leaseBatches",
-          args: [job.id, [BigInt(i)]],
-          intentId: `lease:${job.id}:${i}:${b.attempt}:${view.head}`,
-          // Another node may win the batch between our read and our call: that is not worth a warning.
-          quiet: true,
-        });
-        if (r?.receipt.status !== "success") continue;
-        const w = {
-          job: job.id,
-          batch: i,
-          attempt: Number(b.attempt),
-          role: "miner" as const,
-          phase: "leased",
-          salt: undefined,
-          resultRoot: undefined,
-          resultBlob: undefined,
-        };
-        ctx.store.transaction(() => ctx.store.work.put(w));
-        log.info({ job: job.id, batch: i, attempt: Number(b.attempt) }, "leased");
-        room--;
-        free -= perLease;
-        if (refusal) {
-          // A job this node cannot run as posted: give the lease back with the reason (the requester bond pays).
-          rejectJob(job.id);
-          await abandon({ ...w, updatedAt: Date.now() }, refusal);
-          break;
-        }
+        if (take.length >= room || free < perLease * BigInt(take.length + 1)) break;
+        const [eligible] = await read<[boolean, boolean]>("leaseEligibility", [batchRef(job.id, i), me]);
+        if (eligible) take.push({ b, i });
+        // One lease is enough to give a job back with the reason.
+        if (refusal && take.length > 0) break;
+      }
+      if (take.length === 0) {
+        log.debug({ job: job.id, open: open.length }, "no open batch of this job is eligible for this node yet");
+        continue;
+      }
+      const r = await sendTx(ctx, {
+        to: market,
+        abi: jobMarketAbi,
+        functionName: "leaseBatches",
+        args: [job.id, take.map(({ i }) => BigInt(i))],
+        intentId: `lease:${job.id}:${take.map(({ i, b }) => `${i}.${b.attempt}`).join("+")}:${view.head}`,
+        // Another node may win a batch between our read and our call: that is not worth a warning.
+        quiet: true,
+      });
+      if (r?.receipt.status !== "success") continue;
+      const rows = take.map(({ b, i }) => ({
+        job: job.id,
+        batch: i,
+        attempt: Number(b.attempt),
+        role: "miner" as const,
+        phase: "leased",
+        salt: undefined,
+        resultRoot: undefined,
+        resultBlob: undefined,
+      }));
+      ctx.store.transaction(() => {
+        for (const w of rows) ctx.store.work.put(w);
+      });
+      log.info({ job: job.id, batches: take.map(({ i }) => i).join(",") }, "leased");
+      room -= take.length;
+      free -= perLease * BigInt(take.length);
+      if (refusal) {
+        // A job this node cannot run as posted: give the lease back with the reason (the requester bond pays).
+        rejectJob(job.id);
+        for (const w of rows) await abandon({ ...w, updatedAt: Date.now() }, refusal);
       }
     }
   }
@@ -344,6 +355,17 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         else if (b.state === BatchState.Accepted || b.state === BatchState.Verified) phase = "done";
         else if (b.state === BatchState.Indeterminate) phase = "done";
         else if (w.phase === "computed" && b.state >= BatchState.Committed) phase = "committed";
+        else if (w.phase === "committed" && b.state === BatchState.Leased) phase = "computed";
+        else if (w.phase === "revealed" && b.state >= BatchState.Committed && b.state < BatchState.Revealed)
+          phase = "committed";
+        if (phase === "computed" || (phase === "committed" && w.phase === "revealed")) {
+          // The chain no longer holds our commit (or reveal): a reorg dropped it. Stepping back makes
+          // the next step follow the same journaled intent, which re-broadcasts the signed transaction.
+          log.warn(
+            { job: w.job, batch: w.batch, phase: w.phase },
+            "our transaction was reorged away; sending it again",
+          );
+        }
         if (phase) {
           const done = phase;
           ctx.store.transaction(() => ctx.store.work.put({ ...w, phase: done }));

@@ -37,6 +37,8 @@ export type IntentsTable = {
   listOpen: (account: Address, chainId: number) => Intent[];
   /** Highest nonce any live (not failed) intent of `account` holds. */
   maxNonce: (account: Address, chainId: number) => number | undefined;
+  /** Live (not failed) intents of `account` with `from <= nonce < below`, lowest nonce first. */
+  listNonces: (account: Address, chainId: number, from: number, below: number) => Intent[];
 };
 
 type Row = {
@@ -109,6 +111,9 @@ export function createIntentsTable(db: Database): IntentsTable {
   const maxNonce = db.prepare<[string, number], { n: number | null }>(
     "SELECT MAX(nonce) AS n FROM intents WHERE account = ? AND chain_id = ? AND status != 'failed'",
   );
+  const listNonces = db.prepare<[string, number, number, number], Row>(
+    "SELECT * FROM intents WHERE account = ? AND chain_id = ? AND status != 'failed' AND nonce >= ? AND nonce < ? ORDER BY nonce",
+  );
   const updates = new Map<string, ReturnType<Database["prepare"]>>();
 
   return {
@@ -141,5 +146,6 @@ export function createIntentsTable(db: Database): IntentsTable {
     },
     listOpen: (account, chainId) => listOpen.all(account, chainId).map(fromRow),
     maxNonce: (account, chainId) => maxNonce.get(account, chainId)?.n ?? undefined,
+    listNonces: (account, chainId, from, below) => listNonces.all(account, chainId, from, below).map(fromRow),
   };
 }
