@@ -10,7 +10,7 @@
  */
 import { jobMarketAbi, rewardEngineAbi } from "@maitoken/protocol";
 import { batchRef } from "../daemon/batchRef.js";
-import { BatchState } from "../daemon/BatchState.js";
+import { BatchState, JobStatus } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
 import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
@@ -113,6 +113,10 @@ export function createKeeper(ctx: NodeContext): Keeper {
       for (const entry of view.jobs) {
         const { id, job, batches } = entry;
         const c = Number(job.chains);
+        // A final job has nothing in flight and its open value went back when it closed: closing its
+        // orphans would move nothing, and the scanner never re-reads it (a call another keeper made first
+        // would be estimated again every tick).
+        const final = (Number(job.status) & JobStatus.FINAL) !== 0;
         for (let i = 0; i < batches.length; i++) {
           if (ctx.shutdown.aborted) return;
           const b = batches[i];
@@ -120,7 +124,13 @@ export function createKeeper(ctx: NodeContext): Keeper {
           const ref = batchRef(id, i);
           // Before anything else: a successor of an Indeterminate batch can never be paid; closing it
           // (rather than letting its lease expire) frees its primary without a reputation cut.
-          if (c > 0 && i >= c && batches[i - c]?.state === BatchState.Indeterminate && ORPHANABLE.has(b.state)) {
+          if (
+            !final &&
+            c > 0 &&
+            i >= c &&
+            batches[i - c]?.state === BatchState.Indeterminate &&
+            ORPHANABLE.has(b.state)
+          ) {
             await call("closeOrphan", ref, b.attempt);
             continue;
           }
