@@ -252,25 +252,109 @@ contract JobMarketLeasesTest is MarketFixture {
     }
 
     function test_Attack_UnrunnableSpec_freezesAndPaysAbandonersFromBond() public {
-        address[] memory quitters = new address[](3);
+        // Three nodes of distinct owners find the spec unrunnable (one node alone does not freeze the job:
+        // test_abandon_sameOwnerCountsOnce).
         for (uint256 i; i < 3; ++i) {
-            BatchRef ref = _ref(jobId, i);
-            quitters[i] = _lease(ref);
-            vm.prank(quitters[i]);
+            BatchRef ref = _leaseAs(miners[i]);
+            vm.prank(miners[i]);
             jm.abandon(ref, "unrunnable");
         }
         IJobMarket.JobView memory j = jm.getJob(jobId);
         assertTrue(j.status & JobStatus.FROZEN != 0);
         assertTrue(j.status & JobStatus.FINAL != 0);
         uint256 per = p.requesterBond / 3;
-        uint256 paidToOwners;
-        for (uint256 i; i < 4; ++i) paidToOwners += jm.creditOf(ownerOf[miners[i]]);
-        assertEq(paidToOwners, per * 3, "bond shared by the abandoners");
+        for (uint256 i; i < 3; ++i) {
+            assertEq(jm.creditOf(ownerOf[miners[i]]), per, "one share per abandoner");
+        }
+        assertEq(jm.creditOf(ownerOf[miners[3]]), 0, "nothing for a node that did not abandon");
         assertEq(jm.creditOf(requester), 64 * PRICE + p.auditReserve + (p.requesterBond - per * 3));
         vm.prank(miner1);
         vm.expectRevert(abi.encodeWithSelector(IJobMarketTypes.JobClosed.selector, jobId));
         jm.leaseBatches(jobId, _idx(5));
         _assertConserved();
+    }
+
+    function test_abandon_sameOwnerCountsOnce() public {
+        // One node leases three batches of a valid job and gives each back: one owner's word, not a freeze.
+        BatchRef[] memory refs = new BatchRef[](3);
+        for (uint256 i; i < 3; ++i) {
+            refs[i] = _leaseAs(miner1);
+            vm.prank(miner1);
+            jm.abandon(refs[i], "any reason");
+            // Still penalty-free: the lease is given back and its collateral unlocked.
+            assertEq(uint256(jm.getBatch(refs[i]).state), uint256(BatchState.Open));
+            assertEq(registry.getNode(miner1).locked, 0);
+        }
+        IJobMarket.JobView memory j = jm.getJob(jobId);
+        assertEq(j.status & JobStatus.FROZEN, 0, "not frozen by one owner");
+        assertEq(j.status & JobStatus.CLOSED, 0);
+        assertEq(j.abandons, 1, "one owner counts once");
+        assertEq(j.bond, p.requesterBond, "bond untouched");
+        assertEq(jm.creditOf(alice), 0, "no share before a freeze");
+        // The job still takes leases.
+        _leaseAs(miner2);
+        _assertConserved();
+    }
+
+    function test_abandon_sameOwnerManyNodesCountsOnce() public {
+        // A second node of alice's: the freeze counts owners, not nodes.
+        address miner5 = makeAddr("miner5");
+        _registerNode(miner5, alice, DeviceClass.GPU, STAKE);
+        _mine(2);
+        address[4] memory quitters = [miner1, miner5, miner1, miner5];
+        for (uint256 i; i < 4; ++i) {
+            BatchRef ref = _leaseAs(quitters[i]);
+            vm.prank(quitters[i]);
+            jm.abandon(ref, "unrunnable");
+        }
+        IJobMarket.JobView memory j = jm.getJob(jobId);
+        assertEq(j.status & JobStatus.FROZEN, 0, "not frozen by one owner's nodes");
+        assertEq(j.abandons, 1);
+        assertEq(j.bond, p.requesterBond);
+        _assertConserved();
+    }
+
+    function test_abandon_distinctOwnersFreezeAndEachEarnOneShare() public {
+        // alice abandons twice, then bob and carol: the third distinct owner freezes the job.
+        address[4] memory quitters = [miner1, miner1, miner2, miner3];
+        uint16[4] memory counted = [uint16(1), 1, 2, 3];
+        uint256 per = p.requesterBond / 3;
+        for (uint256 i; i < 4; ++i) {
+            BatchRef ref = _leaseAs(quitters[i]);
+            if (i == 3) {
+                vm.expectEmit(true, false, false, true, address(jm));
+                emit IJobMarketTypes.JobFrozen(jobId, 3, per);
+            }
+            vm.prank(quitters[i]);
+            jm.abandon(ref, "unrunnable");
+            assertEq(jm.getJob(jobId).abandons, counted[i]);
+        }
+        IJobMarket.JobView memory j = jm.getJob(jobId);
+        assertTrue(j.status & JobStatus.FROZEN != 0);
+        assertTrue(j.status & JobStatus.FINAL != 0);
+        assertEq(jm.creditOf(alice), per, "alice: one share despite two abandons");
+        assertEq(jm.creditOf(bob), per);
+        assertEq(jm.creditOf(carol), per);
+        assertEq(jm.creditOf(dave), 0);
+        assertEq(jm.creditOf(requester), 64 * PRICE + p.auditReserve + (p.requesterBond - per * 3));
+        _assertConserved();
+    }
+
+    /// @dev Leases to `node` the first open batch of the job it may lease (waiting for widening if needed).
+    function _leaseAs(address node) internal returns (BatchRef ref) {
+        for (uint256 tries; tries < 64; ++tries) {
+            for (uint256 i; i < 8; ++i) {
+                ref = _ref(jobId, i);
+                (bool ok,) = jm.leaseEligibility(ref, node);
+                if (!ok) continue;
+                vm.prank(node);
+                jm.leaseBatches(jobId, _idx(i));
+                return ref;
+            }
+            _mine(1);
+            vm.warp(block.timestamp + 9);
+        }
+        revert("node never eligible");
     }
 
     function testFuzz_leaseDuration_bounded(uint256 cu, uint256 capacity) public pure {

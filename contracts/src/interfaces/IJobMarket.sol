@@ -160,7 +160,7 @@ interface IJobMarketTypes {
     event JobCancelled(uint256 indexed jobId, uint256 refunded, uint256 fee);
     /// @notice Emitted after open value (and, once nothing is in flight, reserve, bond and pool) went back to the requester.
     event JobRefunded(uint256 indexed jobId, uint256 openValue, uint256 leftover, bool isFinal);
-    /// @notice Emitted after a job froze on too many abandons; `perAbandoner` paid to each abandoner.
+    /// @notice Emitted after a job froze on abandons by `abandoners` distinct owners; `perAbandoner` paid to each.
     event JobFrozen(uint256 indexed jobId, uint256 abandoners, uint256 perAbandoner);
     /// @notice Emitted after a node leased a batch.
     event BatchLeased(
@@ -266,7 +266,8 @@ interface IJobMarket is IJobMarketTypes {
     /// @param salts Salts used in the commitments.
     function reveal(BatchRef[] calldata refs, bytes32[] calldata roots, bytes32[] calldata salts) external;
 
-    /// @notice Gives a leased batch back without penalty. Too many abandons freeze the job.
+    /// @notice Gives a leased batch back without penalty. Abandons by `maxAbandons` distinct node owners freeze
+    /// the job; an owner's later abandons of the same job are allowed but not counted again.
     /// @param ref The batch.
     /// @param reason Reason code (e.g. "overstated CU", "unavailable input").
     function abandon(BatchRef ref, bytes32 reason) external;

@@ -31,7 +31,7 @@ interface IProtocolConfig {
     /// @notice Parameters read by the JobMarket. Durations are in seconds, rates in basis points.
     /// @param sortitionK Expected number of eligible nodes per batch draw (`k`).
     /// @param committeeSize Dispute committee size `m`.
-    /// @param maxAbandons Abandons after which a job freezes and pays abandoners from the requester bond.
+    /// @param maxAbandons Distinct abandoning owners after which a job freezes and pays them from the requester bond.
     /// @param maxBatchSize Largest `batchSize` a job may use.
     /// @param widenPeriod Seconds an open batch waits before its sortition threshold widens (see `Sortition.threshold`).
     /// @param maxLeaseDuration Upper bound of a lease, whatever the node's declared capacity.

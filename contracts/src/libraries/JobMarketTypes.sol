@@ -76,7 +76,8 @@ struct JobParams {
 
 /// @notice Storage record of a job (six slots).
 /// @dev `escrow` is the price escrow of every batch not yet paid or refunded; `lockedValue` the part of
-/// it belonging to batches in flight (leased up to verified). Open value = escrow - lockedValue.
+/// it belonging to batches in flight (leased up to verified). Open value = escrow - lockedValue. `abandons` counts
+/// distinct owners whose nodes abandoned a batch while the job was live (not abandon calls).
 struct Job {
     address requester;
     uint32 units;

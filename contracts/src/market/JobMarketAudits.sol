@@ -47,9 +47,14 @@ contract JobMarketAudits is JobMarketModule {
         emit BatchAbandoned(ref, msg.sender, reason);
         _reopen(ref, job, b, ReopenReason.Abandoned);
         uint256 maxAbandons = _config.marketParams().maxAbandons;
-        if (job.status & JobStatus.CLOSED == 0 && maxAbandons != 0) {
+        // The freeze stands for independent nodes finding the spec unrunnable: an owner (whatever number of
+        // nodes or leases it holds) counts once and earns at most one share; its later abandons only give
+        // the lease back.
+        address owner = _registry.ownerOf(msg.sender);
+        if (job.status & JobStatus.CLOSED == 0 && maxAbandons != 0 && !_abandonedBy[jobId][owner]) {
+            _abandonedBy[jobId][owner] = true;
             uint256 n = job.abandons;
-            _abandoners[jobId][n] = msg.sender;
+            _abandoners[jobId][n] = owner;
             job.abandons = uint16(n + 1);
             if (n + 1 >= maxAbandons) _freeze(jobId, job, n + 1);
         }

@@ -63,7 +63,10 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
     mapping(uint256 attemptKey => Audit) internal _audits;
     mapping(uint256 attemptKey => Dispute) internal _disputes;
     mapping(uint256 roundKey => mapping(uint256 seat => Member)) internal _members;
-    mapping(uint256 jobId => mapping(uint256 i => address node)) internal _abandoners;
+    /// @dev The distinct owners whose nodes abandoned a live job, in order (`job.abandons` of them).
+    mapping(uint256 jobId => mapping(uint256 i => address owner)) internal _abandoners;
+    /// @dev Whether an owner (through any of its nodes) is already among a job's `_abandoners`.
+    mapping(uint256 jobId => mapping(address owner => bool)) internal _abandonedBy;
     mapping(address account => uint256) internal _credits;
 
     uint256 internal _totalPriceEscrow;
@@ -263,8 +266,8 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         }
     }
 
-    /// @dev Freezes a job after too many abandons: no new leases, open value refunded, the bond shared by
-    /// the abandoners (division dust stays in the bond and returns with it).
+    /// @dev Freezes a job after abandons by `abandoners` distinct owners: no new leases, open value refunded,
+    /// the bond shared equally by those owners (division dust stays in the bond and returns with it).
     function _freeze(uint256 jobId, Job storage job, uint256 abandoners) internal {
         job.status |= JobStatus.FROZEN | JobStatus.CLOSED;
         uint256 openValue = job.escrow - job.lockedValue;
@@ -274,7 +277,7 @@ abstract contract JobMarketStorage is IJobMarketTypes, ReentrancyGuard {
         job.bond -= uint128(per * abandoners);
         _totalBonds -= per * abandoners;
         for (uint256 i; i < abandoners; ++i) {
-            _credit(_registry.ownerOf(_abandoners[jobId][i]), per);
+            _credit(_abandoners[jobId][i], per);
         }
         emit JobFrozen(jobId, abandoners, per);
         if (job.lockedValue == 0) _finishJob(job);

@@ -225,8 +225,11 @@ abstract contract HandlerBase is Test {
             w.noteAuditDrawn(audited, forced);
         } else if (t0 == IJobMarketTypes.BatchReopened.selector) {
             w.noteReopened();
+        } else if (t0 == IJobMarketTypes.BatchAbandoned.selector) {
+            w.noteAbandoned(uint256(l.topics[1]) >> 32, registry.ownerOf(address(uint160(uint256(l.topics[2])))));
         } else if (t0 == IJobMarketTypes.JobFrozen.selector) {
-            w.noteFrozen();
+            (uint256 abandoners,) = abi.decode(l.data, (uint256, uint256));
+            w.noteFrozen(uint256(l.topics[1]), abandoners);
         }
         if (l.topics.length > 1) {
             uint256 key = uint256(l.topics[1]);

@@ -403,6 +403,7 @@ contract ProtocolInvariantsTest is Base {
         assertEq(world.doubleClaimsAccepted(), 0, "no double claim");
         assertEq(world.unauthorizedAccepted(), 0, "no unauthorized call succeeds");
         assertEq(world.sameOwnerSeatsAccepted(), 0, "never audited by the same owner");
+        assertEq(world.freezesMiscounted(), 0, "a freeze counts each abandoning owner once");
     }
 
     function _summary() internal view {

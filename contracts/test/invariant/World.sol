@@ -72,6 +72,8 @@ contract World {
     uint256 public auditsForced;
     uint256 public reopened;
     uint256 public frozen;
+    mapping(uint256 jobId => mapping(address owner => bool)) internal _abandonedBy;
+    mapping(uint256 jobId => uint256) public abandoningOwners; // distinct owners seen in BatchAbandoned
 
     mapping(uint256 epoch => mapping(address node => uint256)) public accrued;
     mapping(uint256 epoch => mapping(address node => uint256)) public claimedOf;
@@ -90,6 +92,7 @@ contract World {
     uint256 public doubleClaimsAccepted;
     uint256 public unauthorizedAccepted;
     uint256 public sameOwnerSeatsAccepted;
+    uint256 public freezesMiscounted; // JobFrozen.abandoners != distinct owners that abandoned the job
 
     // ---------------------------------------------------------------- call counters
 
@@ -227,8 +230,16 @@ contract World {
         ++reopened;
     }
 
-    function noteFrozen() external onlyHandler {
+    function noteAbandoned(uint256 jobId, address owner) external onlyHandler {
+        if (_abandonedBy[jobId][owner]) return;
+        _abandonedBy[jobId][owner] = true;
+        ++abandoningOwners[jobId];
+    }
+
+    /// @dev A job freezes only while live, so every abandon of it before the freeze was one the market recorded.
+    function noteFrozen(uint256 jobId, uint256 abandoners) external onlyHandler {
         ++frozen;
+        if (abandoners != abandoningOwners[jobId]) ++freezesMiscounted;
     }
 
     function noteAccrued(uint256 epoch, address node, uint256 weight) external onlyHandler {
