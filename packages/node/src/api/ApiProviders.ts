@@ -6,6 +6,7 @@ export type Page = { offset: number; limit: number };
 export type JobsQuery = Page & { requester?: Address };
 export type BatchesQuery = Page & { jobId?: bigint; node?: Address };
 export type RewardsQuery = { address?: Address };
+export type EventsQuery = { fromBlock: bigint; limit: number; name?: string };
 
 /**
  * What the JSON API reads. The daemon answers these from its SQLite store and chain view; the API
@@ -19,4 +20,6 @@ export type ApiProviders = {
   job?: (id: bigint) => unknown | Promise<unknown>;
   batches?: (query: BatchesQuery) => unknown | Promise<unknown>;
   rewards?: (query: RewardsQuery) => unknown | Promise<unknown>;
+  /** Confirmed protocol events (the audit trail), oldest first from `fromBlock`. */
+  events?: (query: EventsQuery) => unknown | Promise<unknown>;
 };

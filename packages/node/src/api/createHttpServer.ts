@@ -78,6 +78,14 @@ const jobsQuery = z.object({ ...pageQuery, requester: address.optional() });
 const batchesQuery = z.object({ ...pageQuery, jobId: uintId.optional(), node: address.optional() });
 const rewardsQuery = z.object({ address: address.optional() });
 const jobParams = z.object({ id: uintId });
+const eventsQuery = z.object({
+  fromBlock: uintId.default(0n),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  name: z
+    .string()
+    .regex(/^[A-Za-z]{1,64}$/, "expected an event name")
+    .optional(),
+});
 
 /**
  * @example
@@ -277,6 +285,11 @@ export function createHttpServer(parameters: CreateHttpServerParameters): HttpSe
   app.get("/rewards", async (request) => {
     if (!providers.rewards) throw notWired("rewards");
     return providers.rewards(parse(rewardsQuery, request.query, "query"));
+  });
+
+  app.get("/events", async (request) => {
+    if (!providers.events) throw notWired("events");
+    return providers.events(parse(eventsQuery, request.query, "query"));
   });
 
   return {

@@ -22,7 +22,8 @@ test("flags beat env, env beats the config file, the file beats defaults", () =>
   assert.equal(options.httpPort, 7001);
   assert.equal(options.maxConcurrentWork, 3);
   assert.equal(options.dataDir, path.join(dir, "d"), "relative paths in the file are relative to the file");
-  assert.equal(options.confirmations, 0);
+  assert.equal(options.confirmations, 2, "events are recorded two blocks deep by default");
+  assert.equal(options.staleHeadSeconds, 300);
   assert.equal(options.minPricePerCU, 0n);
 });
 
@@ -78,5 +79,14 @@ test("blob gc options: defaults, environment, and range checks", () => {
         env: {},
       }),
     /blobGcIntervalMinutes/,
+  );
+});
+
+test("stale-head pause: environment sets it, 0 turns it off, out of range is refused", () => {
+  const fromEnv = buildOptions({ flags: { ...base, roles: "miner" }, env: { MAI_STALE_HEAD_SECONDS: "0" } });
+  assert.equal(fromEnv.staleHeadSeconds, 0);
+  assert.throws(
+    () => buildOptions({ flags: { ...base, roles: "miner" }, env: { MAI_STALE_HEAD_SECONDS: "-5" } }),
+    /staleHeadSeconds/,
   );
 });

@@ -32,7 +32,14 @@ export const nodeOptionsSchema = z
     ownerKey: hexKey.optional(),
     keystore: z.string().optional(),
     keystorePasswordEnv: z.string().default("MAI_KEYSTORE_PASSWORD"),
-    confirmations: z.number().int().min(0).max(64).default(0),
+    /** Blocks on top of a log before the node's event history (API `/events`) records it. */
+    confirmations: z.number().int().min(0).max(64).default(2),
+    /**
+     * The node stops acting (no leases, commits, reveals) while the chain head is older than this
+     * many seconds: a stalled RPC or chain must not make it miss windows blindly. 0 never pauses
+     * (a chain that only mines on demand, such as plain `anvil`).
+     */
+    staleHeadSeconds: z.number().int().min(0).max(86_400).default(300),
     /** Least price per compute unit (MAI wei) the miner accepts. */
     minPricePerCU: bigintLike.default(0n),
     /** Most batches the miner holds leases on at once. */
@@ -104,6 +111,7 @@ const envMap: Record<string, keyof NodeOptionsInput> = {
   MAI_OWNER_KEY: "ownerKey",
   MAI_KEYSTORE: "keystore",
   MAI_CONFIRMATIONS: "confirmations",
+  MAI_STALE_HEAD_SECONDS: "staleHeadSeconds",
   MAI_MIN_PRICE_PER_CU: "minPricePerCU",
   MAI_MAX_CONCURRENT_WORK: "maxConcurrentWork",
   MAI_HTTP_HOST: "httpHost",
@@ -120,6 +128,7 @@ const envMap: Record<string, keyof NodeOptionsInput> = {
 const numberFields = new Set<string>([
   "chainId",
   "confirmations",
+  "staleHeadSeconds",
   "maxConcurrentWork",
   "httpPort",
   "maxBlobBytes",

@@ -6,10 +6,11 @@
  */
 import path from "node:path";
 import { jobMarketAbi, loadDeployment, maiTokenAbi, nodeRegistryAbi, rewardEngineAbi } from "@maitoken/protocol";
-import { type Address, type PublicClient, createPublicClient, http } from "viem";
+import { type Address, type Hex, type PublicClient, createPublicClient, decodeEventLog, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
+import { createChainSync } from "../chain/createChainSync.js";
 import { createTxManager } from "../chain/createTxManager.js";
 import { sleep } from "../chain/withRetry.js";
 import type { NodeOptions } from "../config/buildOptions.js";
@@ -112,7 +113,23 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
 
   const registry = deployment.contracts.registry;
   const market = deployment.contracts.jobMarket;
+  // The confirmed event history (the API's audit trail). Decisions never wait for it: roles read
+  // the contracts' current state each tick, which a reorg or an outage cannot leave stale.
+  const sync = createChainSync({
+    store,
+    client,
+    stream: "protocol",
+    contracts: [market, registry, deployment.contracts.rewardEngine],
+    fromBlock: BigInt(deployment.block),
+    confirmations: options.confirmations,
+    pollIntervalMs: options.pollIntervalMs,
+    maxHeadAgeSeconds: options.staleHeadSeconds || undefined,
+    abis,
+    handler: {},
+    logger: logger.child({ role: "sync" }),
+  });
   let lastView: MarketView | undefined;
+  let pausedSince: number | undefined;
   let context: NodeContext | undefined;
   const server = createHttpServer({
     blobStore: blobs,
@@ -156,7 +173,33 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
         roles: options.roles,
         chainId,
         url,
+        head: lastView?.head,
+        paused: pausedSince !== undefined,
+        sync: sync.status(),
       }),
+      events: (q) => {
+        const events = [];
+        for (const log of store.sync.logsAbove("protocol", q.fromBlock - 1n)) {
+          let decoded: { eventName: string; args: unknown } | undefined;
+          for (const abi of abis) {
+            try {
+              decoded = decodeEventLog({ abi, data: log.data, topics: log.topics as [Hex, ...Hex[]] });
+              break;
+            } catch {}
+          }
+          if (!decoded || (q.name && decoded.eventName !== q.name)) continue;
+          events.push({
+            block: log.blockNumber,
+            logIndex: log.logIndex,
+            tx: log.transactionHash,
+            contract: log.address,
+            name: decoded.eventName,
+            args: decoded.args,
+          });
+          if (events.length >= q.limit) break;
+        }
+        return { cursor: sync.status().cursor?.blockNumber, events };
+      },
       batches: (q) => {
         const rows = store.db
           .prepare<unknown[], Record<string, unknown>>(
@@ -254,6 +297,8 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   const roles: {
     name: string;
     tick: (view: Awaited<ReturnType<typeof scanner.scan>>) => Promise<void>;
+    /** Work a role runs apart from its tick, awaited before the store closes. */
+    drain?: () => Promise<void>;
   }[] = [];
   if (options.roles.includes("keeper")) roles.push({ name: "keeper", ...createKeeper(context) });
   if (options.roles.includes("auditor")) roles.push({ name: "auditor", ...createAuditor(context, network) });
@@ -262,12 +307,32 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   const collect = createCollector(context);
   roles.push({ name: "earnings", tick: collect });
 
+  sync.start();
   const stopped = (async () => {
     while (!controller.signal.aborted) {
       try {
         const view = await scanner.scan();
         lastView = view;
         metrics.chainHead?.set(Number(view.head));
+        const age = Date.now() / 1000 - Number(view.now);
+        if (options.staleHeadSeconds > 0 && age > options.staleHeadSeconds) {
+          if (pausedSince === undefined) {
+            logger.warn(
+              { head: view.head, ageSeconds: Math.round(age) },
+              "chain head is stale; pausing until it moves",
+            );
+          }
+          pausedSince ??= Date.now();
+          await sleep(options.pollIntervalMs, controller.signal).catch(() => {});
+          continue;
+        }
+        if (pausedSince !== undefined) {
+          logger.info(
+            { head: view.head, pausedSeconds: Math.round((Date.now() - pausedSince) / 1000) },
+            "chain moves again",
+          );
+          pausedSince = undefined;
+        }
         for (const role of roles) {
           if (controller.signal.aborted) break;
           try {
@@ -288,6 +353,8 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     closing ??= (async () => {
       controller.abort(new BaseError("node shutting down"));
       await stopped;
+      await sync.stop();
+      for (const role of roles) await role.drain?.();
       await server.close();
       store.close();
       logger.info("node stopped");

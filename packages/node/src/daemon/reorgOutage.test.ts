@@ -83,6 +83,7 @@ test("the RPC goes away for a while and comes back: the node carries on and fini
     assert.equal(commits.filter((l) => (l.args as { ref: bigint }).ref === batchRef(jobId, i)).length, 1);
   }
   assert.equal(ended, false, "the node is still running after the outage");
+  await miner.stop();
 });
 
 test("a reorg that drops the node's commit is recovered: the same signed commit is sent again", {
@@ -117,4 +118,22 @@ test("a reorg that drops the node's commit is recovered: the same signed commit 
   assert.equal(hashes[0], first.transactionHash, "the intent is the commit the reorg dropped");
   assert.ok(hashes.includes(commits[0]?.transactionHash as Hex), "the canonical commit is that intent's tx");
   assert.ok((commits[0]?.blockNumber as bigint) > head - BigInt(depth), "mined again after the fork point");
+
+  // The node's confirmed event history (API /events) follows the canonical chain: one commit, the one that stuck.
+  const history = await waitFor(
+    "the commit in the node's event history",
+    async () => {
+      const r = (await (await fetch(`${miner.url}/events?name=BatchCommitted`)).json()) as {
+        events: { tx: Hex; args: { ref: string } }[];
+      };
+      const mine = r.events.filter((e) => BigInt(e.args.ref) === ref);
+      return mine.length > 0 ? mine : undefined;
+    },
+    30_000,
+  );
+  assert.equal(history.length, 1);
+  assert.equal(history[0]?.tx, commits[0]?.transactionHash);
+  assert.equal((await fetch(`${miner.url}/events?fromBlock=x`)).status, 400);
+  const status = (await (await fetch(`${miner.url}/status`)).json()) as { sync: { cursor: { blockNumber: string } } };
+  assert.ok(BigInt(status.sync.cursor.blockNumber) >= (commits[0]?.blockNumber as bigint));
 });

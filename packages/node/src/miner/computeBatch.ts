@@ -30,6 +30,8 @@ export type ComputeBatchParameters = {
   /** Devnet cheat: random roots, nothing computed. */
   cheat?: boolean;
   onUnit?: (seconds: number) => void;
+  /** Checked between units: an aborted batch stops early (retryable) and is computed again later. */
+  signal?: AbortSignal;
 };
 
 export type ComputeBatchReturnType = {
@@ -52,6 +54,7 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     modelBytes = await p.network.get(pin);
   }
   for (let j = 0; j < count; j++) {
+    if (p.signal?.aborted) throw new BaseError("batch computation interrupted", { retryable: true });
     const index = p.runtimeUnits[j] as number;
     const t0 = performance.now();
     if (p.cheat) {

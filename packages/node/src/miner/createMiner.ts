@@ -26,7 +26,11 @@ import { checkJob, planBatch } from "./planBatch.js";
 import { computeBatch } from "./computeBatch.js";
 import { loadSpec } from "./loadSpec.js";
 
-export type Miner = { tick: (view: MarketView) => Promise<void> };
+export type Miner = {
+  tick: (view: MarketView) => Promise<void>;
+  /** Resolves when the compute worker is idle (call after the shutdown signal, before closing the store). */
+  drain: () => Promise<void>;
+};
 
 const ACTIVE = ["leased", "computed", "committed", "revealed", "proven"] as const;
 const REVEALABLE_AFTER_DRAW = new Set<number>([BatchState.AuditCommitted]);
@@ -37,6 +41,9 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   const me = ctx.address;
   const specs = new Map<string, JobSpec>();
   const seatWindows = { value: undefined as bigint | undefined };
+  // The last market view, for the compute worker (which runs between ticks).
+  let latest = new Map<bigint, MarketJob>();
+  let worker: Promise<void> | undefined;
 
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     ctx.client.readContract({
@@ -104,8 +111,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         blobs: ctx.blobs,
         network,
         cheat: ctx.options.cheat,
+        signal: ctx.shutdown,
       });
     } catch (error) {
+      if (ctx.shutdown.aborted) return;
       if ((error as { retryable?: boolean }).retryable) {
         log.warn({ err: error, job: w.job, batch: w.batch }, "batch inputs not available yet");
         return;
@@ -118,16 +127,50 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     ctx.metrics.unitsComputed.inc({ kind: spec.spec.kind, role: "miner" }, result.unitRoots.length);
     const salt = bytesToHex(randomBytes(32));
     await ctx.blobs.pin(result.manifestHash).catch(() => {});
-    ctx.store.transaction(() =>
+    ctx.store.transaction(() => {
+      // The tick may have closed the row while we computed (lease lost, batch re-opened): keep that.
+      if (ctx.store.work.get(w)?.phase !== "leased") return;
       ctx.store.work.put({
         ...w,
         phase: "computed",
         salt,
         resultRoot: result.manifest.root,
         resultBlob: result.manifestHash,
-      }),
-    );
+      });
+    });
     log.info({ job: w.job, batch: w.batch, root: result.manifest.root }, "batch computed");
+  }
+
+  /**
+   * The compute worker: runs leased batches one after another, apart from the tick, so that the
+   * workload never waits for a lease, commit or reveal receipt, and a receipt never waits for the
+   * workload (it runs between units, which yield to the event loop). One batch at a time: the
+   * runtime uses the whole core it gets.
+   */
+  function startWorker() {
+    if (worker) return;
+    // Cleared by `.finally`, which runs after this assignment even when the loop ends at once.
+    worker = runWorker().finally(() => {
+      worker = undefined;
+    });
+  }
+
+  async function runWorker() {
+    const tried = new Set<string>();
+    try {
+      for (;;) {
+        if (ctx.shutdown.aborted) return;
+        const next = ctx.store.work
+          .listByPhase("miner", ["leased"])
+          .find((w) => latest.has(w.job) && !tried.has(key(w)));
+        if (!next) return;
+        tried.add(key(next));
+        await compute(next, latest.get(next.job) as MarketJob);
+        await new Promise((r) => setImmediate(r));
+      }
+    } catch (error) {
+      if (!ctx.shutdown.aborted) log.error({ err: error }, "compute worker step failed; retrying next tick");
+    }
   }
 
   async function commitAll(rows: Work[], view: Map<bigint, MarketJob>) {
@@ -320,6 +363,9 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   }
 
   return {
+    drain: async () => {
+      await worker;
+    },
     tick: async (view) => {
       const byJob = new Map(view.jobs.map((j) => [j.id, j]));
       // Adopt leases the chain gives this node but the store does not know (a crash right after the lease).
@@ -373,12 +419,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
             log.info({ job: w.job, batch: w.batch }, "batch accepted");
         }
       }
-      rows = ctx.store.work.listByPhase("miner", ACTIVE);
-      for (const w of rows.filter((r) => r.phase === "leased")) {
-        if (ctx.shutdown.aborted) return;
-        const job = byJob.get(w.job);
-        if (job) await compute(w, job);
-      }
+      latest = byJob;
+      startWorker();
       if (ctx.shutdown.aborted) return;
       rows = ctx.store.work.listByPhase("miner", ACTIVE);
       await commitAll(
