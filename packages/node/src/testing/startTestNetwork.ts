@@ -19,10 +19,15 @@ import { anvilKeys } from "./anvilKeys.js";
 
 export const MAI = 10n ** 18n;
 
-export async function startTestNetwork() {
+export type StartTestNetworkParameters = {
+  /** Extra anvil flags, e.g. `["--timestamp", "<unix seconds>"]` for a genesis in the past. */
+  anvilArgs?: readonly string[];
+};
+
+export async function startTestNetwork(parameters: StartTestNetworkParameters = {}) {
   // Deploy on automine (instant receipts), then switch to 1 s interval mining like a devnet, so no
   // node mines the block that decides its own audit.
-  const anvil = await startAnvil();
+  const anvil = await startAnvil({ args: parameters.anvilArgs });
   const dir = mkdtempSync(path.join(tmpdir(), "mai-net-"));
   const owners = [1, 3, 5].map((i) => privateKeyToAccount(anvilKeys[i] as Hex).address);
   const requester = privateKeyToAccount(anvilKeys[7] as Hex);
