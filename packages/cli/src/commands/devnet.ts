@@ -1,9 +1,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { type Address, type Hex, formatEther, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { InvalidArgumentError } from "commander";
 import { parseIntArg } from "./common/parseArgs.js";
 import type { NodeProcess } from "./devnet/startNodeProcess.js";
 
@@ -17,6 +18,8 @@ type DevnetOptions = {
   unitsPerChain: number;
   steps: number;
   hidden: number;
+  conv: number[];
+  inferSplit: "train" | "test";
   inferItems: number;
   itemsPerUnit: number;
   minAuditBps?: number;
@@ -48,8 +51,14 @@ export function devnetCommand(): Command {
     .option("--chains <n>", "training chains (a learning-rate sweep)", parseIntArg, 3)
     .option("--units-per-chain <n>", "chained PoL units per training chain", parseIntArg, 2)
     .option("--steps <n>", "optimizer steps per training unit (a multiple of 4)", parseIntArg, 400)
-    .option("--hidden <n>", "hidden width of the MLP", parseIntArg, 64)
-    .option("--infer-items <n>", "test images to classify in the inference job", parseIntArg, 2000)
+    .option("--hidden <n>", "hidden width of the MLP (of the CNN's dense layer with --conv)", parseIntArg, 64)
+    .option("--conv <filters>", "train a CNN with these 3x3 conv layers instead of the MLP (e.g. 32,64)", parseConv, [])
+    .addOption(
+      new Option("--infer-split <split>", "MNIST split the inference job classifies")
+        .choices(["train", "test"])
+        .default("test"),
+    )
+    .option("--infer-items <n>", "images to classify in the inference job", parseIntArg, 2000)
     .option("--items-per-unit <n>", "images per inference unit", parseIntArg, 250)
     .option(
       "--min-audit-bps <bps>",
@@ -59,6 +68,24 @@ export function devnetCommand(): Command {
     .action(async (options: DevnetOptions) => {
       await runDevnet(options);
     });
+}
+
+function parseConv(value: string): number[] {
+  const filters = value.split(",").map((f) => f.trim());
+  if (filters.length > 16 || !filters.every((f) => /^[1-9]\d{0,3}$/.test(f)))
+    throw new InvalidArgumentError(`"${value}" is not a list of conv filter counts (e.g. 32,64)`);
+  return filters.map(Number);
+}
+
+/** Seconds the runtime spent on primary (role miner) units of `kind`, read from a node's /metrics. */
+async function workloadSeconds(url: string, kind: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find(
+      (l) => l.startsWith("mai_workload_seconds_sum{") && l.includes(`kind="${kind}"`) && l.includes('role="miner"'),
+    );
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
 }
 
 async function runDevnet(o: DevnetOptions): Promise<void> {
@@ -184,6 +211,8 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       unitsPerChain: o.unitsPerChain,
       steps: o.steps,
       hidden: o.hidden,
+      conv: o.conv,
+      inferSplit: o.inferSplit,
       inferItems: o.inferItems,
       itemsPerUnit: o.itemsPerUnit,
     };
@@ -208,7 +237,13 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       ];
       process.stderr.write(`${process.stderr.isTTY ? "\x1b[2J\x1b[H" : ""}${lines.join("\n")}\n`);
     };
-    const runJob = async (title: string, spec: unknown, baseDir: string) => {
+    // Useful fraction of the last job: the honest miners' time inside the runtime on their own units
+    // over their wall time while the job was live (posted until every batch finished).
+    const honest = nodes.filter((_, i) => !members[i]?.cheat);
+    let useful = 0;
+    const runJob = async (title: string, spec: { kind: string }, baseDir: string) => {
+      const busyBefore = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
+      const postedAt = performance.now();
       const posted = await sdk.submitJob(requester, {
         spec,
         baseDir,
@@ -221,6 +256,13 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
         `${title}: job ${posted.jobId} posted (${posted.estimate.units} units, ${formatEther(posted.estimate.total)} MAI escrowed)`,
       );
       for await (const status of sdk.watchJob(requester, posted.jobId, { intervalMs: 1000 })) await view(title, status);
+      const wall = (performance.now() - postedAt) / 1000;
+      const busyAfter = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
+      const busy = busyAfter.reduce((sum, b, i) => sum + b - (busyBefore[i] ?? 0), 0);
+      useful = busy / (Math.max(1, honest.length) * wall);
+      say(
+        `${title}: done in ${wall.toFixed(1)} s; miners busy in the runtime ${busy.toFixed(1)} s (${(useful * 100).toFixed(1)}% of their wall time)`,
+      );
       jobsDone += 1;
       return posted;
     };
@@ -259,7 +301,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           return sdk.getResults(requester, inferJob.jobId, options);
         });
       // The network's own predictions, each row proved against the accepted on-chain roots.
-      const labels = getDataset("mnist-v1").test.labels;
+      const labels = getDataset("mnist-v1")[sizes.inferSplit].labels;
       let correct = 0;
       let total = 0;
       for (const b of checked.batches) {
@@ -336,7 +378,6 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     }
 
     const s = await collectStats(requester, roster);
-    const useful = s.unitsAccepted / Math.max(1, s.unitsAccepted + s.audits + s.votes);
     const summary = {
       jobs: jobsDone,
       unitsAccepted: s.unitsAccepted,

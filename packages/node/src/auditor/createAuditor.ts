@@ -20,7 +20,11 @@ import { fetchManifest } from "../miner/fetchManifest.js";
 import { loadSpec } from "../miner/loadSpec.js";
 import { planBatch } from "../miner/planBatch.js";
 
-export type Auditor = { tick: (view: MarketView) => Promise<void> };
+export type Auditor = {
+  tick: (view: MarketView) => Promise<void>;
+  /** Resolves when no re-execution is running (call after the shutdown signal, before closing the store). */
+  drain: () => Promise<void>;
+};
 
 type AuditRecord = [Hex, bigint, bigint, bigint, boolean, boolean, Hex];
 
@@ -54,6 +58,30 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       args,
     } as never) as Promise<T>;
 
+  // Re-executions run apart from the tick, so the node keeps committing, revealing and leasing
+  // meanwhile; a later tick finds the result stored and commits it. Each holds its estimated seconds
+  // in the node's compute load until it ends.
+  const running = new Map<string, { done: Promise<void>; seconds: number }>();
+  function startRun(id: string, seconds: number, run: () => Promise<void>) {
+    if (running.has(id)) return;
+    const done = run()
+      .catch((error) => {
+        if (!ctx.shutdown.aborted) log.warn({ err: error, run: id }, "re-execution failed; retrying next tick");
+      })
+      .finally(() => {
+        running.delete(id);
+        ctx.compute.auditSeconds = [...running.values()].reduce((sum, r) => sum + r.seconds, 0);
+      });
+    running.set(id, { done, seconds });
+    ctx.compute.auditSeconds += seconds;
+  }
+
+  /** Estimated seconds to re-execute for a batch (a training audit replays up to the whole batch). */
+  function auditSeconds(job: MarketJob, batch: number): number {
+    const units = job.job.chains > 0n ? Number(job.batches[batch]?.units ?? 1n) : 1;
+    return units * Number(job.job.cuPerUnit) * (ctx.compute.secondsPerCU() ?? 0);
+  }
+
   /** Re-executes unit `unitIndex` of a batch (train: from the batch's start, so the chain is honest). */
   async function unitRoot(job: MarketJob, batch: number, attempt: number, unitIndex: number): Promise<Hex | undefined> {
     const loaded = await loadSpec(network, job.job.specHash);
@@ -74,6 +102,12 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       predecessor: pred ? { node: pred.node, root: pred.digest, batchIndex: batch - c } : undefined,
       blobs: ctx.blobs,
       network,
+      priority: "audit",
+      signal: ctx.shutdown,
+      onUnit: (seconds) => {
+        ctx.metrics.workloadSeconds?.observe({ kind: loaded.spec.kind, role: "auditor" }, seconds);
+        ctx.compute.observe(seconds, Number(job.job.cuPerUnit));
+      },
     });
     ctx.metrics.unitsComputed.inc({ kind: loaded.spec.kind, role: "auditor" }, units.length);
     return result.unitRoots[result.unitRoots.length - 1];
@@ -96,20 +130,23 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       const a = await read<AuditRecord>("getAudit", [ref]);
       if (a[0] === me && !a[4]) {
         // Our seat: compute, persist, commit.
-        let current = row;
+        const current = row;
         if (!current?.salt) {
-          const root = await unitRoot(job, i, attempt, Number(a[3]));
-          if (!root) return;
-          current = {
-            ...key,
-            phase: "computed",
-            salt: bytesToHex(randomBytes(32)),
-            resultRoot: root,
-            resultBlob: undefined,
-            updatedAt: 0,
-          };
-          const saved = current;
-          ctx.store.transaction(() => ctx.store.work.put(saved));
+          startRun(`audit:${job.id}:${i}:${attempt}`, auditSeconds(job, i), async () => {
+            const root = await unitRoot(job, i, attempt, Number(a[3]));
+            if (!root || ctx.shutdown.aborted) return;
+            ctx.store.transaction(() => {
+              if (ctx.store.work.get(key)?.salt) return;
+              ctx.store.work.put({
+                ...key,
+                phase: "computed",
+                salt: bytesToHex(randomBytes(32)),
+                resultRoot: root,
+                resultBlob: undefined,
+              });
+            });
+          });
+          return;
         }
         const commitment = unitCommitment(job.id, i, attempt, current.resultRoot as Hex, current.salt as Hex, me);
         const r = await sendTx(ctx, {
@@ -126,6 +163,10 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
         }
         return;
       }
+      // A seat is taken only if this node can re-execute in time: what it already holds runs first.
+      const window = Number(ctx.deployment.parameters.market.auditWindow ?? 0n);
+      const ahead = ctx.compute.minerSeconds + ctx.compute.auditSeconds;
+      if (ahead > 0 && ahead + auditSeconds(job, i) > window / 2) return;
       if (a[0] !== me && (await read<boolean>("seatEligibility", [ref, me]))) {
         const r = await sendTx(ctx, {
           to: market,
@@ -144,6 +185,7 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       if (a[0] !== me) return;
       const index = Number(a[3]);
       let proof: Hex[] = [];
+      let matched = false;
       try {
         const manifest = await fetchManifest({
           network,
@@ -154,7 +196,9 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
           checkLeaves: false,
         });
         const roots = manifest.units.map((u) => u.root);
-        if (roots[index] === row.resultRoot) proof = merkleProof(roots, index);
+        // A one-unit batch's proof is empty: its root is the unit root itself.
+        matched = roots[index] === row.resultRoot;
+        if (matched) proof = merkleProof(roots, index);
       } catch (error) {
         log.warn({ err: error, job: job.id, batch: i }, "primary's roots unavailable: revealing without proof");
       }
@@ -169,9 +213,9 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
         ctx.store.transaction(() => ctx.store.work.put({ ...row, phase: "revealed" }));
         ctx.metrics.audits.inc({
           role: "auditor",
-          verdict: proof.length > 0 ? "match" : "mismatch",
+          verdict: matched ? "match" : "mismatch",
         });
-        log.info({ job: job.id, batch: i, matched: proof.length > 0 }, "audit revealed");
+        log.info({ job: job.id, batch: i, matched }, "audit revealed");
       }
       return;
     }
@@ -190,17 +234,21 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       if (row && !row.phase.startsWith("vote-")) return; // the auditor of this batch does not vote
       if (!(await read<boolean>("committeeEligibility", [ref, me]))) return;
       const [, , , unitIndex] = await read<AuditRecord>("getAudit", [ref]);
-      const root = await unitRoot(job, i, attempt, Number(unitIndex));
-      if (!root) return;
-      const fresh = {
-        ...key,
-        phase: `${phaseKey}-computed`,
-        salt: bytesToHex(randomBytes(32)),
-        resultRoot: root,
-        resultBlob: undefined,
-      };
-      ctx.store.transaction(() => ctx.store.work.put(fresh));
-      row = { ...fresh, updatedAt: Date.now() };
+      startRun(`vote:${job.id}:${i}:${attempt}:${round}`, auditSeconds(job, i), async () => {
+        const root = await unitRoot(job, i, attempt, Number(unitIndex));
+        if (!root || ctx.shutdown.aborted) return;
+        ctx.store.transaction(() => {
+          if (ctx.store.work.get(key)?.phase.startsWith(phaseKey)) return;
+          ctx.store.work.put({
+            ...key,
+            phase: `${phaseKey}-computed`,
+            salt: bytesToHex(randomBytes(32)),
+            resultRoot: root,
+            resultBlob: undefined,
+          });
+        });
+      });
+      return;
     }
     if (row.phase === `${phaseKey}-computed`) {
       const commitment = unitCommitment(job.id, i, attempt, row.resultRoot as Hex, row.salt as Hex, me);
@@ -239,6 +287,9 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
   }
 
   return {
+    drain: async () => {
+      await Promise.allSettled([...running.values()].map((r) => r.done));
+    },
     tick: async (view) => {
       for (const job of view.jobs) {
         for (let i = 0; i < job.batches.length; i++) {

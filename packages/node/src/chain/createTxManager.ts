@@ -159,7 +159,10 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
     let gas = request.gas;
     if (gas === undefined) {
       try {
-        gas = await retry(() => client.estimateGas({ account: address, to: request.to, data, value }));
+        const estimate = await retry(() => client.estimateGas({ account: address, to: request.to, data, value }));
+        // Headroom: the estimate is for the head's state, and the block the tx lands in may cost more
+        // (a reward epoch closing first makes a reveal settle it). Unused gas is not paid.
+        gas = (estimate * 3n) / 2n + 50_000n;
       } catch (error) {
         if (isRetryable(error)) throw error;
         throw revertError(error, { to: request.to }, "estimate");

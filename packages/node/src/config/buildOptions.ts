@@ -42,7 +42,10 @@ export const nodeOptionsSchema = z
     staleHeadSeconds: z.number().int().min(0).max(86_400).default(300),
     /** Least price per compute unit (MAI wei) the miner accepts. */
     minPricePerCU: bigintLike.default(0n),
-    /** Most batches the miner holds leases on at once. */
+    /**
+     * Most leased batches the miner holds not yet committed (it also takes only what it can compute
+     * before each lease ends, from its measured speed, and what its free stake covers).
+     */
     maxConcurrentWork: z.number().int().min(1).max(64).default(4),
     httpHost: z.string().default("127.0.0.1"),
     /** 0 picks a free port. */

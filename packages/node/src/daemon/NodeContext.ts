@@ -5,11 +5,13 @@ import type { TxManager } from "../chain/createTxManager.js";
 import type { NodeOptions } from "../config/buildOptions.js";
 import type { NodeLogger } from "../log/createLogger.js";
 import type { NodeMetrics } from "../metrics/createMetrics.js";
+import type { ComputeLoad } from "./createComputeLoad.js";
 import type { Store } from "../store/openStore.js";
 
 /**
  * The `common` object the daemon hands to every role: options, logger, metrics and the shutdown
- * signal, plus the node's chain, store and blob handles. Roles hold no other shared state.
+ * signal, plus the node's chain, store and blob handles and its compute load. Roles hold no other
+ * shared state.
  */
 export type NodeContext = {
   options: NodeOptions;
@@ -30,4 +32,6 @@ export type NodeContext = {
   blobs: BlobStore;
   /** This node's public HTTP URL (its registry metadata). */
   url: string;
+  /** Measured speed and the work the roles hold (lease and seat admission). */
+  compute: ComputeLoad;
 };

@@ -11,6 +11,7 @@ import { privateKeyToAccount } from "viem/accounts";
 import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
 import { createChainSync } from "../chain/createChainSync.js";
+import { createComputeLoad } from "./createComputeLoad.js";
 import { createTxManager } from "../chain/createTxManager.js";
 import { sleep } from "../chain/withRetry.js";
 import type { NodeOptions } from "../config/buildOptions.js";
@@ -283,6 +284,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     store,
     blobs,
     url,
+    compute: createComputeLoad(),
   };
   const network = createBlobNetwork({
     client,

@@ -9,15 +9,15 @@ test("each node gets its own registry with the node metrics and process metrics"
   a.unitsComputed.inc({ kind: "train", role: "miner" }, 32);
   a.txFailed.inc({ method: "commit", reason: "reverted" });
   a.chainHeadLag.set(3);
-  a.workloadSeconds.observe({ kind: "infer" }, 0.2);
+  a.workloadSeconds.observe({ kind: "infer", role: "miner" }, 0.2);
   b.unitsComputed.inc({ kind: "infer", role: "auditor" });
 
   const textA = await a.registry.metrics();
   assert.match(textA, /^mai_units_computed_total\{kind="train",role="miner",node="a"\} 32$/m);
   assert.match(textA, /^mai_tx_failed_total\{method="commit",reason="reverted",node="a"\} 1$/m);
   assert.match(textA, /^mai_chain_head_lag_blocks\{node="a"\} 3$/m);
-  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.25",node="a",kind="infer"\} 1$/m);
-  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.1",node="a",kind="infer"\} 0$/m);
+  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.25",node="a",kind="infer",role="miner"\} 1$/m);
+  assert.match(textA, /^mai_workload_seconds_bucket\{le="0.1",node="a",kind="infer",role="miner"\} 0$/m);
   assert.match(textA, /^mai_process_resident_memory_bytes\{node="a"\} \d+/m);
   for (const name of ["audits_total", "disputes_total", "tx_sent_total", "blob_store_bytes"]) {
     assert.match(textA, new RegExp(`^# TYPE mai_${name} `, "m"));

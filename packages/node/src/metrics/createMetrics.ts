@@ -111,8 +111,8 @@ export function createMetrics(parameters: CreateMetricsParameters = {}) {
     }),
     workloadSeconds: new Histogram({
       name: `${prefix}workload_seconds`,
-      help: "Wall time to compute one unit, by workload kind",
-      labelNames: ["kind"] as const,
+      help: "Wall time inside the runtime for one unit, by workload kind and role (miner, auditor)",
+      labelNames: ["kind", "role"] as const,
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
       registers,
     }),

@@ -30,6 +30,8 @@ export type ComputeBatchParameters = {
   /** Devnet cheat: random roots, nothing computed. */
   cheat?: boolean;
   onUnit?: (seconds: number) => void;
+  /** Who waits for the node's one compute lane: a leased batch ("lease", default) goes before an audit. */
+  priority?: "lease" | "audit";
   /** Checked between units: an aborted batch stops early (retryable) and is computed again later. */
   signal?: AbortSignal;
 };
@@ -39,6 +41,28 @@ export type ComputeBatchReturnType = {
   manifestHash: string;
   unitRoots: Hex[];
 };
+
+// One unit at a time in this process: the miner's worker and the auditor share the cores and the
+// memory, and two workloads side by side would only hold twice the buffers for the same throughput.
+// Leased batches go first (their lease is the shortest window); audits and votes wait for a unit.
+const waiting: { priority: number; start: () => void }[] = [];
+let busy = false;
+async function oneAtATime<T>(priority: number, run: () => Promise<T>): Promise<T> {
+  if (busy) {
+    await new Promise<void>((start) => {
+      const at = waiting.findIndex((w) => w.priority > priority);
+      waiting.splice(at < 0 ? waiting.length : at, 0, { priority, start });
+    });
+  }
+  busy = true;
+  try {
+    return await run();
+  } finally {
+    const next = waiting.shift();
+    if (next) next.start();
+    else busy = false;
+  }
+}
 
 export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBatchReturnType> {
   const count = p.count ?? p.runtimeUnits.length;
@@ -56,7 +80,6 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
   for (let j = 0; j < count; j++) {
     if (p.signal?.aborted) throw new BaseError("batch computation interrupted", { retryable: true });
     const index = p.runtimeUnits[j] as number;
-    const t0 = performance.now();
     if (p.cheat) {
       const fake = keccak256(toHex(`cheat:${p.jobId}:${p.batchIndex}:${index}:${Math.random()}`));
       units.push({ index, root: fake, leaves: [fake] });
@@ -66,8 +89,12 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     if (p.spec.kind === "train" && index % p.spec.unitsPerChain !== 0) {
       start = j > 0 ? previousFinal : await predecessorFinal(p);
     }
-    const result = await runUnit(p.spec, index, { modelBytes, start });
-    p.onUnit?.((performance.now() - t0) / 1000);
+    const result = await oneAtATime(p.priority === "audit" ? 1 : 0, async () => {
+      const t0 = performance.now();
+      const r = await runUnit(p.spec, index, { modelBytes, start });
+      p.onUnit?.((performance.now() - t0) / 1000);
+      return r;
+    });
     if (result.kind === "train") {
       for (const bytes of result.checkpoints) await p.blobs.put(bytes);
       previousFinal = result.checkpoints[result.checkpoints.length - 1];

@@ -44,6 +44,11 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   // The last market view, for the compute worker (which runs between ticks).
   let latest = new Map<bigint, MarketJob>();
   let worker: Promise<void> | undefined;
+  // Batches inside a commit call now, and the block each commit of this run was mined in (a view
+  // older than that block still shows the batch leased: that is not a reorg).
+  const committing = new Set<string>();
+  const committedAt = new Map<string, bigint>();
+  const commits = new Set<Promise<void>>();
 
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     ctx.client.readContract({
@@ -97,7 +102,6 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     }
     const c = Number(job.job.chains);
     const pred = c > 0 && w.batch >= c ? job.batches[w.batch - c] : undefined;
-    const t0 = performance.now();
     let result: Awaited<ReturnType<typeof computeBatch>>;
     try {
       result = await computeBatch({
@@ -112,6 +116,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         network,
         cheat: ctx.options.cheat,
         signal: ctx.shutdown,
+        onUnit: (seconds) => {
+          ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind, role: "miner" }, seconds);
+          ctx.compute.observe(seconds, Number(job.job.cuPerUnit));
+        },
       });
     } catch (error) {
       if (ctx.shutdown.aborted) return;
@@ -123,7 +131,6 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       rejectJob(w.job);
       return abandon(w, "unrunnable");
     }
-    ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind }, (performance.now() - t0) / 1000);
     ctx.metrics.unitsComputed.inc({ kind: spec.spec.kind, role: "miner" }, result.unitRoots.length);
     const salt = bytesToHex(randomBytes(32));
     await ctx.blobs.pin(result.manifestHash).catch(() => {});
@@ -160,12 +167,20 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     try {
       for (;;) {
         if (ctx.shutdown.aborted) return;
+        // Earliest lease end first.
         const next = ctx.store.work
           .listByPhase("miner", ["leased"])
-          .find((w) => latest.has(w.job) && !tried.has(key(w)));
+          .filter((w) => latest.has(w.job) && !tried.has(key(w)))
+          .sort((a, b) => Number(leaseEnd(a) - leaseEnd(b)))[0];
         if (!next) return;
         tried.add(key(next));
         await compute(next, latest.get(next.job) as MarketJob);
+        // Commit at once (the lease is running), without waiting for the receipt to start the next batch.
+        const committed = commitAll(ctx.store.work.listByPhase("miner", ["computed"]), latest).catch((error) => {
+          if (!ctx.shutdown.aborted) log.warn({ err: error }, "commit after compute failed; the tick retries");
+        });
+        commits.add(committed);
+        void committed.finally(() => commits.delete(committed));
         await new Promise((r) => setImmediate(r));
       }
     } catch (error) {
@@ -173,17 +188,36 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     }
   }
 
+  function leaseEnd(w: Work): bigint {
+    return latest.get(w.job)?.batches[w.batch]?.deadline ?? 0n;
+  }
+
   async function commitAll(rows: Work[], view: Map<bigint, MarketJob>) {
-    const ready = rows.filter((w) => view.get(w.job)?.batches[w.batch]?.state === BatchState.Leased);
+    // The worker commits as soon as a batch is computed and the tick commits what is left: a batch
+    // is in at most one commit call at a time, and only while its row still says computed.
+    const ready = rows
+      .filter((w) => !committing.has(key(w)) && ctx.store.work.get(w)?.phase === "computed")
+      .filter((w) => view.get(w.job)?.batches[w.batch]?.state === BatchState.Leased)
+      .slice(0, 8);
     if (ready.length === 0) return;
+    for (const w of ready) committing.add(key(w));
+    try {
+      await sendCommit(ready);
+    } finally {
+      for (const w of ready) committing.delete(key(w));
+    }
+  }
+
+  async function sendCommit(ready: Work[]) {
     const refs: bigint[] = [];
     const commitments: Hex[] = [];
-    for (const w of ready.slice(0, 8)) {
+    const rows = ready.map((w) => ctx.store.work.get(w) as Work);
+    for (const w of rows) {
       const ref = batchRef(w.job, w.batch);
       refs.push(ref);
       commitments.push(await read<Hex>("expectedCommitment", [ref, w.resultRoot, w.salt, me]));
     }
-    const ids = ready.slice(0, 8).map(key).join(",");
+    const ids = rows.map(key).join(",");
     const r = await sendTx(ctx, {
       to: market,
       abi: jobMarketAbi,
@@ -193,8 +227,9 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     });
     if (r?.receipt.status === "success") {
       ctx.store.transaction(() => {
-        for (const w of ready.slice(0, 8)) ctx.store.work.put({ ...w, phase: "committed" });
+        for (const w of rows) ctx.store.work.put({ ...w, phase: "committed" });
       });
+      for (const w of rows) committedAt.set(key(w), r.receipt.blockNumber);
       log.info({ batches: ids }, "committed");
     }
   }
@@ -280,8 +315,31 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       abi: nodeRegistryAbi,
       functionName: "getNode",
       args: [me],
-    })) as { stake: bigint; registered: boolean; jailed: boolean };
+    })) as { stake: bigint; registered: boolean; jailed: boolean; capacityCUps: bigint };
     if (!node.registered || node.jailed) return;
+    // Time budget: a batch is taken only if everything leased before it and the batch itself can be
+    // computed, and the commit mined, before its lease ends (the market sets the lease from the
+    // registered capacity: 2 x CU / capacity within [minLeaseDuration, maxLeaseDuration]).
+    const mp = ctx.deployment.parameters.market;
+    const minLease = Number(mp.minLeaseDuration ?? 0n);
+    const maxLease = Number(mp.maxLeaseDuration ?? 2n ** 32n);
+    const capacity = Math.max(1, Number(node.capacityCUps));
+    // Until this node has timed a unit it takes one batch at a time (a registered capacity is a claim).
+    const perCU = ctx.compute.secondsPerCU() ?? Number.POSITIVE_INFINITY;
+    const cuOf = (jobId: bigint, batch: number) => {
+      const j = view.jobs.find((x) => x.id === jobId);
+      return Number((j?.batches[batch]?.units ?? 0n) * (j?.job.cuPerUnit ?? 0n));
+    };
+    let queued = ctx.store.work
+      .listByPhase("miner", ["leased"])
+      .reduce((sum, w) => sum + Math.max(1, cuOf(w.job, w.batch)) * perCU, 0);
+    ctx.compute.minerSeconds = Number.isFinite(queued) ? queued : 0;
+    const fits = (cu: number) => {
+      const lease = Math.min(maxLease, Math.max(minLease, 2 * Math.ceil(cu / capacity)));
+      const ahead = queued + ctx.compute.auditSeconds;
+      // Room for the commit to be mined after the last unit: a fifth of the lease, at least 3 s.
+      return ahead === 0 || ahead + cu * perCU + Math.max(3, lease / 5) <= lease;
+    };
     let free = (await ctx.client.readContract({
       address: ctx.deployment.contracts.registry,
       abi: nodeRegistryAbi,
@@ -310,8 +368,14 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       const take: { b: BatchView; i: number }[] = [];
       for (const { b, i } of open) {
         if (take.length >= room || free < perLease * BigInt(take.length + 1)) break;
+        const cu = Number(b.units * j.cuPerUnit);
+        if (!fits(cu)) break;
         const [eligible] = await read<[boolean, boolean]>("leaseEligibility", [batchRef(job.id, i), me]);
-        if (eligible) take.push({ b, i });
+        if (eligible) {
+          take.push({ b, i });
+          queued += Math.max(1, cu) * perCU;
+          ctx.compute.minerSeconds = Number.isFinite(queued) ? queued : 0;
+        }
         // One lease is enough to give a job back with the reason.
         if (refusal && take.length > 0) break;
       }
@@ -365,6 +429,7 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   return {
     drain: async () => {
       await worker;
+      await Promise.allSettled([...commits]);
     },
     tick: async (view) => {
       const byJob = new Map(view.jobs.map((j) => [j.id, j]));
@@ -401,7 +466,12 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         else if (b.state === BatchState.Accepted || b.state === BatchState.Verified) phase = "done";
         else if (b.state === BatchState.Indeterminate) phase = "done";
         else if (w.phase === "computed" && b.state >= BatchState.Committed) phase = "committed";
-        else if (w.phase === "committed" && b.state === BatchState.Leased) phase = "computed";
+        else if (
+          w.phase === "committed" &&
+          b.state === BatchState.Leased &&
+          view.head >= (committedAt.get(key(w)) ?? 0n)
+        )
+          phase = "computed";
         else if (w.phase === "revealed" && b.state >= BatchState.Committed && b.state < BatchState.Revealed)
           phase = "committed";
         if (phase === "computed" || (phase === "committed" && w.phase === "revealed")) {
@@ -412,6 +482,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
             "our transaction was reorged away; sending it again",
           );
         }
+        // The view shows the commit (or the row is closed): a later step-back is a real reorg.
+        if (!b || phase === "done" || phase === "lost" || b.state >= BatchState.Committed) committedAt.delete(key(w));
         if (phase) {
           const done = phase;
           ctx.store.transaction(() => ctx.store.work.put({ ...w, phase: done }));
@@ -436,7 +508,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         if (byJob.get(w.job)?.batches[w.batch]?.state === BatchState.Disputed) await prove(w);
       }
       if (ctx.shutdown.aborted) return;
-      const active = ctx.store.work.listByPhase("miner", ["leased", "computed", "committed"]).length;
+      // Batches still to compute or commit (committed ones wait on the chain, not on this node).
+      const active = ctx.store.work.listByPhase("miner", ["leased", "computed"]).length;
       await leaseNew(view, active);
     },
   };

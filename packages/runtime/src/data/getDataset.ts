@@ -1,4 +1,5 @@
 import { endianness } from "node:os";
+import { readDatasetCache, writeDatasetCache } from "./datasetCache.js";
 import { datasetHash } from "./datasetHash.js";
 import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { type DataSplit, loadMnist } from "./loadMnist.js";
@@ -21,6 +22,11 @@ export function getDataset(id: string): Dataset {
   if (verified) return verified;
   // Canonical bytes are little-endian and typed arrays use the host order.
   if (endianness() !== "LE") throw new Error("the runtime needs a little-endian host");
+  const cached = readDatasetCache(info);
+  if (cached) {
+    verified = { info, ...cached };
+    return verified;
+  }
   const mnist = loadMnist();
   const dataset: Dataset = { info, train: mnist.train, test: mnist.test };
   const hash = datasetHash(dataset);
@@ -29,6 +35,7 @@ export function getDataset(id: string): Dataset {
       `dataset ${id}: local copy hashes to ${hash}, expected ${info.contentHash} (different mnist package?)`,
     );
   }
+  writeDatasetCache(info, dataset);
   verified = dataset;
   return dataset;
 }

@@ -8,6 +8,7 @@
  * Result: train 7,996 items, test 2,004 items, each [1, 28, 28].
  */
 import { createRequire } from "node:module";
+import path from "node:path";
 import type { SplitName } from "./datasets.js";
 
 interface MnistDigit {
@@ -70,5 +71,11 @@ export function loadMnist(): MnistDataset {
     return { name, count: order.length, itemShape: ITEM_SHAPE, itemSize: ITEM_SIZE, x, labels };
   };
   cached = { id: "mnist-v1", train: build("train"), test: build("test") };
+  // The package's JSON digits (about 60 MB of JS arrays) are copied into the float32 splits above;
+  // dropping them from the module cache lets them be collected.
+  const packageDir = path.dirname(require.resolve("mnist/package.json"));
+  for (const file of Object.keys(require.cache)) {
+    if (file.startsWith(packageDir + path.sep)) delete require.cache[file];
+  }
   return cached;
 }

@@ -9,7 +9,7 @@ import { type Hex, type ModelSpec, type Tensor, hashTensor, initParams } from ".
 import { getDataset } from "../data/getDataset.js";
 import { selectItems } from "../data/selectItems.js";
 import { resultRoot } from "../hash/resultRoot.js";
-import { DataType, type OnnxTensor, decodeModel, runOnnx } from "../onnx/index.js";
+import { DataType, type OnnxTensor, decodeModel, runExact, runOnnx } from "../onnx/index.js";
 import { itemRange } from "../spec/itemRange.js";
 import type { InferSpec } from "../spec/schema.js";
 import { computeUnits } from "./computeUnits.js";
@@ -21,6 +21,9 @@ export interface InferUnitResult extends ItemsUnitResult {
   output: Tensor;
   labels: Int32Array;
 }
+
+/** Rows of a unit run through the model at once. */
+const INFER_CHUNK_ITEMS = 32;
 
 /** Runs unit `index` of an infer job on the given ONNX bytes. */
 export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, index: number): Promise<InferUnitResult> {
@@ -39,15 +42,34 @@ export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, inde
   if (!inputName) throw new Error("the ONNX model has no graph input");
   const outputName = model.graph.output[0]?.name;
   if (!outputName) throw new Error("the ONNX model has no graph output");
-  const outputs = await runOnnx(
-    modelBytes,
-    { [inputName]: { shape: [end - start, ...itemShape], data: batch.x.data } },
-    { mode: spec.mode },
-  );
-  const output = outputs[outputName];
-  if (!output || output.shape[0] !== end - start) {
-    throw new Error(`output '${outputName}' should have ${end - start} rows, got shape [${output?.shape ?? []}]`);
+  // The unit runs in chunks of rows: memory stays bounded by the chunk (a wide conv net's im2col over
+  // a whole unit takes hundreds of MB), the event loop gets a turn between chunks, and every output
+  // row is the same bits whatever the chunking (each row's arithmetic never mixes with another's).
+  const itemSize = itemShape.reduce((a, b) => a * b, 1);
+  let output: Tensor | undefined;
+  for (let from = start; from < end; from += INFER_CHUNK_ITEMS) {
+    const to = Math.min(end, from + INFER_CHUNK_ITEMS);
+    const input = {
+      [inputName]: {
+        shape: [to - from, ...itemShape],
+        data: batch.x.data.subarray((from - start) * itemSize, (to - start) * itemSize),
+      },
+    };
+    // Exact mode runs the graph decoded above; tolerant mode hands the bytes to ONNX Runtime.
+    const outputs =
+      spec.mode === "exact" ? runExact(model, input) : await runOnnx(modelBytes, input, { mode: spec.mode });
+    const chunk = outputs[outputName];
+    if (!chunk || chunk.shape[0] !== to - from) {
+      throw new Error(`output '${outputName}' should have ${to - from} rows, got shape [${chunk?.shape ?? []}]`);
+    }
+    if (!output) {
+      const rowSize = chunk.data.length / (to - from);
+      output = { shape: [end - start, ...chunk.shape.slice(1)], data: new Float32Array(rowSize * (end - start)) };
+    }
+    output.data.set(chunk.data, (from - start) * (chunk.data.length / (to - from)));
+    if (to < end) await new Promise((resolve) => setImmediate(resolve));
   }
+  if (!output) throw new Error("an infer unit holds no items");
   const rowShape = output.shape.slice(1);
   const rowSize = rowShape.reduce((a, b) => a * b, 1);
   const itemHashes: Hex[] = [];

@@ -5,6 +5,9 @@ export type DemoSizes = {
   unitsPerChain: number;
   steps: number;
   hidden: number;
+  /** Filters of each 3x3 conv layer: a CNN instead of the MLP when non-empty. */
+  conv: number[];
+  inferSplit: "train" | "test";
   inferItems: number;
   itemsPerUnit: number;
 };
@@ -21,7 +24,18 @@ export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
     kind: "train",
     seed: 7,
     dataset: { id: "mnist-v1", split: "train" },
-    model: { kind: "mlp", inputSize: 784, hidden: [sizes.hidden], classes: 10, activation: "relu" },
+    model:
+      sizes.conv.length > 0
+        ? {
+            kind: "cnn",
+            inputShape: [1, 28, 28],
+            conv: sizes.conv.map((filters) => ({ filters, kernel: 3 })),
+            pool: "max",
+            hidden: [sizes.hidden],
+            classes: 10,
+            activation: "relu",
+          }
+        : { kind: "mlp", inputSize: 784, hidden: [sizes.hidden], classes: 10, activation: "relu" },
     optimizer: { kind: "sgd", lr: 0.1, momentum: 0.9 },
     batchSize: 64,
     stepsPerUnit: sizes.steps,
@@ -32,7 +46,7 @@ export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
   };
 }
 
-/** Batch inference over the test split with the model the training job produced (exported to ONNX). */
+/** Batch inference over a split (the test split by default) with the model the training job produced (exported to ONNX). */
 export function demoInferSpec(sizes: DemoSizes, train: TrainSpec, onnxFile: string, sha256: `0x${string}`): InferSpec {
   return {
     version: 1,
@@ -40,7 +54,7 @@ export function demoInferSpec(sizes: DemoSizes, train: TrainSpec, onnxFile: stri
     kind: "infer",
     mode: "exact",
     model: { onnx: onnxFile, sha256, arch: train.model },
-    dataset: { id: "mnist-v1", split: "test", start: 0, end: sizes.inferItems },
+    dataset: { id: "mnist-v1", split: sizes.inferSplit, start: 0, end: sizes.inferItems },
     itemsPerUnit: sizes.itemsPerUnit,
   };
 }
