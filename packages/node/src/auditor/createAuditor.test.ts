@@ -5,16 +5,9 @@ import { batchRef } from "../daemon/batchRef.js";
 import { BatchState } from "../daemon/BatchState.js";
 import type { BatchManifest } from "../miner/BatchManifest.js";
 import { MAI, startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
+import { testDataSpec } from "../testing/testDataSpec.js";
 
-const dataSpec = {
-  version: 1,
-  engine: "mai-engine/1",
-  kind: "data",
-  seed: 3,
-  dataset: { id: "mnist-v1", split: "test", start: 100, end: 120 },
-  itemsPerUnit: 10,
-  transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }],
-};
+const dataSpec = testDataSpec({ seed: 3, start: 100, end: 120 });
 
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
 before(async () => {

@@ -10,16 +10,9 @@ import { anvilKeys } from "../testing/anvilKeys.js";
 import { startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
 import { batchRef } from "./batchRef.js";
 import { BatchState } from "./BatchState.js";
+import { testDataSpec } from "../testing/testDataSpec.js";
 
-const dataSpec = {
-  version: 1,
-  engine: "mai-engine/1",
-  kind: "data",
-  seed: 5,
-  dataset: { id: "mnist-v1", split: "test", start: 200, end: 240 },
-  itemsPerUnit: 10,
-  transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }],
-};
+const dataSpec = testDataSpec({ seed: 5, start: 200, end: 240 });
 
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
 const children: ChildProcess[] = [];

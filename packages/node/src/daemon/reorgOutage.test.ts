@@ -6,16 +6,9 @@ import { createTcpProxy, type TcpProxy } from "../testing/createTcpProxy.js";
 import { startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
 import { batchRef } from "./batchRef.js";
 import { BatchState } from "./BatchState.js";
+import { testDataSpec } from "../testing/testDataSpec.js";
 
-const dataSpec = (seed: number) => ({
-  version: 1,
-  engine: "mai-engine/1",
-  kind: "data",
-  seed,
-  dataset: { id: "mnist-v1", split: "test", start: 300, end: 340 },
-  itemsPerUnit: 10,
-  transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }],
-});
+const dataSpec = (seed: number) => testDataSpec({ seed, start: 300, end: 340 });
 
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
 let proxy: TcpProxy | undefined;

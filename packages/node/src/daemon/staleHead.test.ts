@@ -5,16 +5,9 @@ import type { NodeHandle } from "./createNode.js";
 import { startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
 import { batchRef } from "./batchRef.js";
 import { BatchState } from "./BatchState.js";
+import { testDataSpec } from "../testing/testDataSpec.js";
 
-const dataSpec = {
-  version: 1,
-  engine: "mai-engine/1",
-  kind: "data",
-  seed: 21,
-  dataset: { id: "mnist-v1", split: "test", start: 400, end: 440 },
-  itemsPerUnit: 10,
-  transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }],
-};
+const dataSpec = testDataSpec({ seed: 21, start: 400, end: 440 });
 
 // Anvil's genesis is this far in the past, and every later block keeps the offset (a block's
 // timestamp is genesis + seconds elapsed), so the chain moves but its head always looks this old.

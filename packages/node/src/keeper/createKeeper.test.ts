@@ -20,16 +20,9 @@ import { BatchState, JobStatus } from "../daemon/BatchState.js";
 import type { BatchView } from "../daemon/scanMarket.js";
 import { anvilKeys } from "../testing/anvilKeys.js";
 import { startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
+import { testDataSpec } from "../testing/testDataSpec.js";
 
-const dataSpec = {
-  version: 1,
-  engine: "mai-engine/1",
-  kind: "data",
-  seed: 1,
-  dataset: { id: "mnist-v1", split: "test", start: 0, end: 40 },
-  itemsPerUnit: 10,
-  transforms: [{ op: "normalize", mean: 0.1307, std: 0.3081 }],
-};
+const dataSpec = testDataSpec({ seed: 1, start: 0, end: 40 });
 const STALE_PREDECESSOR = 3; // ReopenReason.StalePredecessor
 
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
