@@ -53,14 +53,16 @@ test("submit sends once; the same intent id, even after a restart, returns the s
   const file = path.join(dir, "once.sqlite");
   const before = await nonceOf(key);
   let store = openStore({ file });
-  const first = await createTxManager({
+  const crashed = createTxManager({
     store,
     client: publicClient(),
     account: privateKeyToAccount(key),
     pollIntervalMs: 50,
-  }).submit("pay:1", { to: sink, value: 1n });
+  });
+  const first = await crashed.submit("pay:1", { to: sink, value: 1n });
   assert.equal(first.receipt.status, "success");
   assert.equal(store.intents.get("pay:1")?.status, "mined");
+  await crashed.close();
   store.close();
 
   store = openStore({ file });
@@ -71,6 +73,7 @@ test("submit sends once; the same intent id, even after a restart, returns the s
   const second = await tx.submit("pay:2", { to: sink, value: 2n });
   assert.equal(second.nonce, first.nonce + 1);
   assert.equal(await nonceOf(key), before + 2);
+  await tx.close();
   store.close();
 });
 
@@ -101,6 +104,7 @@ test("a reverted tx fails with the custom error name, for good; a revert at esti
   assert.equal(store.intents.get("mined-revert")?.status, "failed");
   await assert.rejects(tx.submit("mined-revert", { to: token, data, gas: 100_000n }), isInsufficient);
   assert.equal(await nonceOf(key), before + 1);
+  await tx.close();
   store.close();
 });
 
@@ -149,6 +153,7 @@ for (const fault of ["afterJournal", "afterBroadcast"] as const) {
     assert.equal(result.txHash, journaled.txHash);
     assert.equal(await nonceOf(key), before + 1, "exactly one transaction from the account");
     assert.equal(store.intents.get("claim:9")?.status, "mined");
+    await tx.close();
     store.close();
   });
 }
@@ -158,16 +163,16 @@ test("a tx not mined after N blocks is replaced with the same nonce and fees bum
   const store = openStore({ file: path.join(dir, "replace.sqlite") });
   const testClient = createTestClient({ chain: foundry, mode: "anvil", transport: rpc(anvil.rpcUrl) });
   const before = await nonceOf(key);
+  const tx = createTxManager({
+    store,
+    client: publicClient(),
+    account: privateKeyToAccount(key),
+    replaceAfterBlocks: 2,
+    feeBumpPercent: 12,
+    pollIntervalMs: 50,
+  });
   await testClient.setAutomine(false);
   try {
-    const tx = createTxManager({
-      store,
-      client: publicClient(),
-      account: privateKeyToAccount(key),
-      replaceAfterBlocks: 2,
-      feeBumpPercent: 12,
-      pollIntervalMs: 50,
-    });
     const pending = tx.submit("stuck", { to: sink, value: 3n });
     while (store.intents.get("stuck")?.status !== "sent") await new Promise((r) => setTimeout(r, 20));
     const first = store.intents.get("stuck");
@@ -192,6 +197,7 @@ test("a tx not mined after N blocks is replaced with the same nonce and fees bum
     assert.equal(mined.nonce, first.nonce);
     assert.equal(await nonceOf(key), before + 1);
   } finally {
+    await tx.close();
     await testClient.setAutomine(true);
     store.close();
   }
@@ -201,15 +207,15 @@ test("an RPC outage during submit is retried; the tx goes through once after res
   const key = anvilKeys[6] as Hex;
   const proxy = await createTcpProxy({ targetPort: anvil.port });
   const store = openStore({ file: path.join(dir, "outage.sqlite") });
+  const tx = createTxManager({
+    store,
+    client: publicClient(proxy.url),
+    account: privateKeyToAccount(key),
+    pollIntervalMs: 50,
+    retry: { baseDelayMs: 50, maxDelayMs: 200 },
+  });
   try {
     const before = await nonceOf(key);
-    const tx = createTxManager({
-      store,
-      client: publicClient(proxy.url),
-      account: privateKeyToAccount(key),
-      pollIntervalMs: 50,
-      retry: { baseDelayMs: 50, maxDelayMs: 200 },
-    });
     proxy.cut();
     const pending = tx.submit("through-outage", { to: sink, value: 4n });
     await new Promise((r) => setTimeout(r, 800));
@@ -219,6 +225,7 @@ test("an RPC outage during submit is retried; the tx goes through once after res
     assert.equal(result.receipt.status, "success");
     assert.equal(await nonceOf(key), before + 1);
   } finally {
+    await tx.close();
     store.close();
     await proxy.close();
   }
@@ -252,6 +259,7 @@ test("concurrent submits get consecutive nonces; a nonce taken by another wallet
   for (const n of nonces) assert.ok(n > start && n <= start + 3, `nonce ${n} after the taken one`);
   assert.equal(store.intents.get("late")?.txHashes.length, 2, "re-signed once");
   assert.equal(await nonceOf(key), start + 4, "the other wallet's tx plus exactly three of ours");
+  await tx.close();
   store.close();
 });
 
@@ -267,6 +275,7 @@ test("a mined tx whose block is reorged away is re-sent by the same intent, stil
   assert.equal(again.txHash, first.txHash, "the same signed tx, not a new one");
   assert.equal(await nonceOf(key), before + 1);
   assert.equal(store.intents.get("reorged")?.status, "mined");
+  await tx.close();
   store.close();
 });
 
@@ -302,6 +311,82 @@ test("a reorg that drops two of our txs: following only the later one re-sends t
     assert.equal(store.intents.get("gap-a")?.txHashes.length, 1, "a was never re-signed");
   } finally {
     clearInterval(miner);
+    // The manager re-follows a on its own and nobody awaits that; close() must stop it too, or it
+    // would outlive this test and retry against a stopped anvil forever.
+    await tx.close();
     store.close();
+  }
+});
+
+test("close() stops a submit that is retrying through an outage: it rejects, nothing is sent later", async () => {
+  const key = anvilKeys[2] as Hex; // sends nothing, so sharing a key with an earlier test is safe
+  const proxy = await createTcpProxy({ targetPort: anvil.port });
+  const store = openStore({ file: path.join(dir, "close.sqlite") });
+  try {
+    const before = await nonceOf(key);
+    const tx = createTxManager({
+      store,
+      client: publicClient(proxy.url),
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 50,
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+    });
+    proxy.cut();
+    const pending = tx.submit("never", { to: sink, value: 9n });
+    const isClosed = (e: unknown) => e instanceof BaseError && e.code === "TX_MANAGER_CLOSED";
+    await new Promise((r) => setTimeout(r, 300));
+    await tx.close();
+    await assert.rejects(pending, isClosed);
+    await assert.rejects(tx.submit("after-close", { to: sink, value: 1n }), isClosed);
+    // Were any retry still running, it would go through now that the RPC is back.
+    proxy.restore();
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await nonceOf(key), before);
+    assert.equal(store.intents.get("never"), undefined);
+    assert.equal(store.intents.get("after-close"), undefined);
+  } finally {
+    store.close();
+    await proxy.close();
+  }
+});
+
+test("close() while a journaled tx cannot be broadcast leaves it open; a new manager sends it once", async () => {
+  const key = anvilKeys[6] as Hex;
+  const proxy = await createTcpProxy({ targetPort: anvil.port });
+  const store = openStore({ file: path.join(dir, "close-journaled.sqlite") });
+  try {
+    const before = await nonceOf(key);
+    const tx = createTxManager({
+      store,
+      client: publicClient(proxy.url),
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 50,
+      retry: { baseDelayMs: 50, maxDelayMs: 200 },
+      // The RPC goes away between journaling and the broadcast.
+      faults: { afterJournal: () => proxy.cut() },
+    });
+    const pending = tx.submit("journaled", { to: sink, value: 6n });
+    while (store.intents.get("journaled") === undefined) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 300));
+    await tx.close();
+    await assert.rejects(pending, (e: unknown) => e instanceof BaseError && e.code === "TX_MANAGER_CLOSED");
+    // Not "failed": a stopped broadcast is no refusal, and the node may even hold the tx already.
+    assert.equal(store.intents.get("journaled")?.status, "pending");
+
+    proxy.restore();
+    const resumed = createTxManager({
+      store,
+      client: publicClient(),
+      account: privateKeyToAccount(key),
+      pollIntervalMs: 50,
+    });
+    const [result] = await resumed.resumeAll();
+    assert.equal(result?.status, "fulfilled");
+    assert.equal(store.intents.get("journaled")?.status, "mined");
+    assert.equal(await nonceOf(key), before + 1);
+    await resumed.close();
+  } finally {
+    store.close();
+    await proxy.close();
   }
 });

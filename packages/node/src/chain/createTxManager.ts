@@ -54,7 +54,7 @@ export type CreateTxManagerParameters = {
   pollIntervalMs?: number;
   retry?: Omit<RetryOptions, "signal">;
   logger?: Pick<Logger, "info" | "warn" | "error" | "debug">;
-  /** The daemon's shutdown: pending waits reject with its reason. */
+  /** The daemon's shutdown: pending waits reject with its reason, as after `close()`. */
   signal?: AbortSignal;
   /** Injected faults for crash tests: called synchronously at the named step. */
   faults?: { afterJournal?: (intent: Intent) => void; afterBroadcast?: (intent: Intent) => void };
@@ -70,6 +70,13 @@ export type TxManager = {
   submit: (intentId: string, request: TxRequest) => Promise<TxResult>;
   /** Follows every open intent of this account (call once at start, after a crash). */
   resumeAll: () => Promise<PromiseSettledResult<TxResult>[]>;
+  /**
+   * Stops following: every pending submit, including lower nonces the manager re-follows on its own,
+   * rejects with a `TX_MANAGER_CLOSED` error (or the shutdown signal's reason) and later submits
+   * reject at once. Resolves when none is still running, so the store can be closed after it.
+   * What was journaled stays journaled; a new manager resumes it.
+   */
+  close: () => Promise<void>;
 };
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -112,7 +119,10 @@ function storedError(intent: Intent): BaseError {
  * const { receipt } = await tx.submit(`commit:${jobId}:${batch}:${attempt}`, { to: market, data });
  */
 export function createTxManager(parameters: CreateTxManagerParameters): TxManager {
-  const { store, client, account, abis = [], signal, faults = {} } = parameters;
+  const { store, client, account, abis = [], faults = {} } = parameters;
+  // Every wait and retry observes this, so a closed manager (or a stopped daemon) stops calling the RPC.
+  const closer = new AbortController();
+  const signal = parameters.signal ? AbortSignal.any([parameters.signal, closer.signal]) : closer.signal;
   const replaceAfterBlocks = BigInt(parameters.replaceAfterBlocks ?? 3);
   const feeBumpPercent = BigInt(Math.max(10, parameters.feeBumpPercent ?? 15));
   const pollIntervalMs = parameters.pollIntervalMs ?? 500;
@@ -164,7 +174,8 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
         // (a reward epoch closing first makes a reveal settle it). Unused gas is not paid.
         gas = (estimate * 3n) / 2n + 50_000n;
       } catch (error) {
-        if (isRetryable(error)) throw error;
+        // A retry cut short by close/shutdown is not a revert.
+        if (isRetryable(error) || signal.aborted) throw error;
         throw revertError(error, { to: request.to }, "estimate");
       }
     }
@@ -205,6 +216,8 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
     try {
       await retry(() => client.sendRawTransaction({ serializedTransaction: intent.rawTx }));
     } catch (error) {
+      // Stopped mid-retry: the node may have the tx already, so the intent stays open for a resume.
+      if (signal.aborted) throw error;
       const text = `${error instanceof Error ? error.message : String(error)} ${(error as { details?: string }).details ?? ""}`;
       if (!benignBroadcastError.test(text)) {
         if (isRetryable(error)) throw error;
@@ -340,7 +353,7 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
     let intent = start;
     let needBroadcast = rebroadcast || intent.status === "pending";
     for (;;) {
-      if (signal?.aborted) throw signal.reason;
+      if (signal.aborted) throw signal.reason;
       try {
         if (intent.status === "failed") throw storedError(intent);
         const receipt = await findReceipt(intent);
@@ -393,9 +406,10 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
       if (inFlight.has(lower.id)) continue;
       refilled++;
       logger.warn({ intentId: lower.id, nonce: lower.nonce }, "a lower nonce is missing on chain; following it again");
-      submit(lower.id, parseRequest(lower.request)).catch((error) =>
-        logger.warn({ err: error, intentId: lower.id }, "re-followed transaction failed"),
-      );
+      // Nobody awaits this one; `inFlight` holds it so that `close()` waits for it to stop.
+      submit(lower.id, parseRequest(lower.request)).catch((error) => {
+        if (!signal.aborted) logger.warn({ err: error, intentId: lower.id }, "re-followed transaction failed");
+      });
     }
     return refilled;
   }
@@ -434,6 +448,7 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
   }
 
   function submit(intentId: string, request: TxRequest): Promise<TxResult> {
+    if (signal.aborted) return Promise.reject(signal.reason);
     const running = inFlight.get(intentId);
     if (running) return running;
     const existing = store.intents.get(intentId);
@@ -465,6 +480,10 @@ export function createTxManager(parameters: CreateTxManagerParameters): TxManage
     resumeAll: async () => {
       const open = store.intents.listOpen(address, await getChainId());
       return Promise.allSettled(open.map((intent) => submit(intent.id, parseRequest(intent.request))));
+    },
+    close: async () => {
+      closer.abort(new BaseError("the transaction manager was closed", { code: "TX_MANAGER_CLOSED" }));
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight.values()]);
     },
   };
 }
