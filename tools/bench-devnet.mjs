@@ -9,8 +9,10 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), "..");
 // The inference job is heavy enough that protocol latency (1 s blocks, commit, reveal, audits)
-// is small beside the work: a conv net (3x3 convs of 96 and 256 filters) over the whole train split,
-// 250 images per unit (about 22 GFLOP each). Its 2-chain training job is short (4 steps per chain).
+// weighs less beside the work: a conv net (3x3 convs of 96 and 384 filters) over the whole train
+// split, 250 images per unit (about 20 GFLOP each). Its 2-chain training job is short (4 steps of 16
+// images per chain): the engine keeps a whole minibatch's activations for backprop, so training is
+// where a node's memory peaks.
 const args = [
   path.join(root, "packages/cli/bin/mai.mjs"),
   "devnet",
@@ -25,8 +27,10 @@ const args = [
   "1",
   "--steps",
   "4",
+  "--batch-size",
+  "16",
   "--conv",
-  "96,256",
+  "96,384",
   "--hidden",
   "64",
   "--infer-split",

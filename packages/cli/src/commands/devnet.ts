@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 import { Command, Option } from "commander";
 import { type Address, type Hex, formatEther, parseEther } from "viem";
@@ -18,6 +18,7 @@ type DevnetOptions = {
   unitsPerChain: number;
   steps: number;
   hidden: number;
+  batchSize: number;
   conv: number[];
   inferSplit: "train" | "test";
   inferItems: number;
@@ -52,6 +53,7 @@ export function devnetCommand(): Command {
     .option("--units-per-chain <n>", "chained PoL units per training chain", parseIntArg, 2)
     .option("--steps <n>", "optimizer steps per training unit (a multiple of 4)", parseIntArg, 400)
     .option("--hidden <n>", "hidden width of the MLP (of the CNN's dense layer with --conv)", parseIntArg, 64)
+    .option("--batch-size <n>", "training minibatch size", parseIntArg, 64)
     .option("--conv <filters>", "train a CNN with these 3x3 conv layers instead of the MLP (e.g. 32,64)", parseConv, [])
     .addOption(
       new Option("--infer-split <split>", "MNIST split the inference job classifies")
@@ -94,7 +96,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     "@maitoken/protocol"
   );
   const sdk = await import("@maitoken/node/sdk");
-  const { getDataset, trainAndExport } = await import("@maitoken/runtime");
+  const { benchDevice, getDataset, trainAndExport } = await import("@maitoken/runtime");
   const { demoInferSpec, demoTrainSpec } = await import("./devnet/demoSpecs.js");
   const { startNodeProcess } = await import("./devnet/startNodeProcess.js");
   const { collectStats } = await import("./devnet/collectStats.js");
@@ -171,7 +173,17 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       await fund(privateKeyToAccount(m.ownerKey).address, parseEther("1000"));
       members.push(m);
     }
-    say(`deployed; starting ${o.nodes} miner node(s)${o.cheaters ? ` and ${o.cheaters} cheater(s)` : ""}...`);
+    // Every node shares this machine's cores: each registers the share it can deliver (leases are
+    // sized from the registered capacity, and a claim above it makes leases expire).
+    const speed = await benchDevice({ seconds: 0.5 });
+    const total = o.nodes + o.cheaters;
+    const capacity = Math.max(
+      1,
+      Math.floor((Math.min(speed.train, speed.infer) * Math.min(total, cpus().length)) / total),
+    );
+    say(
+      `deployed; starting ${o.nodes} miner node(s)${o.cheaters ? ` and ${o.cheaters} cheater(s)` : ""}, ${capacity} CU/s each...`,
+    );
     const started_ = await Promise.all(
       members.map((m) => {
         const dir = path.join(dataDir, m.name);
@@ -185,6 +197,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           nodeKey: m.nodeKey,
           ownerKey: m.ownerKey,
           cheat: m.cheat,
+          capacity,
           timeoutMs: 180_000,
           onSpawn: (stop) => stoppers.push(stop),
         });
@@ -211,6 +224,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       unitsPerChain: o.unitsPerChain,
       steps: o.steps,
       hidden: o.hidden,
+      batchSize: o.batchSize,
       conv: o.conv,
       inferSplit: o.inferSplit,
       inferItems: o.inferItems,

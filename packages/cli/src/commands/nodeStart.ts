@@ -19,7 +19,8 @@ export function nodeCommand(): Command {
     .option("--data-dir <dir>", "SQLite journal and blob store directory (MAI_DATA_DIR)")
     .option("--confirmations <n>", "blocks before an event counts")
     .option("--min-price-per-cu <wei>", "least price per compute unit the miner accepts")
-    .option("--max-concurrent <n>", "most leases held at once")
+    .option("--max-concurrent <n>", "most leased batches not yet committed")
+    .option("--capacity <cu/s>", "registration: compute units per second (default: measured like `mai bench`)")
     .option("--host <host>", "HTTP listen host (default 127.0.0.1)")
     .option("--port <port>", "HTTP listen port (default: any free port)")
     .option("--public-url <url>", "URL other nodes use to reach this one (registry metadata)")
@@ -41,6 +42,7 @@ export function nodeCommand(): Command {
           confirmations: flags.confirmations,
           minPricePerCU: flags.minPricePerCu,
           maxConcurrentWork: flags.maxConcurrent,
+          capacityCUps: flags.capacity,
           httpHost: flags.host,
           httpPort: flags.port,
           publicUrl: flags.publicUrl,

@@ -46,7 +46,7 @@ export const nodeOptionsSchema = z
      * Most leased batches the miner holds not yet committed (it also takes only what it can compute
      * before each lease ends, from its measured speed, and what its free stake covers).
      */
-    maxConcurrentWork: z.number().int().min(1).max(64).default(4),
+    maxConcurrentWork: z.number().int().min(1).max(64).default(16),
     httpHost: z.string().default("127.0.0.1"),
     /** 0 picks a free port. */
     httpPort: z.number().int().min(0).max(65535).default(0),
@@ -77,7 +77,8 @@ export const nodeOptionsSchema = z
     /** Registration (devnet, with an owner key): stake to bond when not registered yet (MAI wei). */
     stake: bigintLike.default(100n * 10n ** 18n),
     deviceClass: z.enum(["CPU", "EDGE", "SERVER", "GPU"]).default("CPU"),
-    capacityCUps: z.number().int().min(1).default(50),
+    /** Registration: CU per second this node sustains; measured with the device benchmark when absent. */
+    capacityCUps: z.number().int().min(1).optional(),
     /** Devnet only: return fake results (for demos and tests of the audit path). */
     cheat: z.boolean().default(false),
   })
@@ -126,6 +127,7 @@ const envMap: Record<string, keyof NodeOptionsInput> = {
   MAI_LOG_FORMAT: "logFormat",
   MAI_LOG_LEVEL: "logLevel",
   MAI_CHEAT: "cheat",
+  MAI_CAPACITY_CUPS: "capacityCUps",
 };
 
 const numberFields = new Set<string>([

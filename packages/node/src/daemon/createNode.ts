@@ -12,6 +12,7 @@ import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
 import { createChainSync } from "../chain/createChainSync.js";
 import { createComputeLoad } from "./createComputeLoad.js";
+import { measureCapacity } from "./measureCapacity.js";
 import { createTxManager } from "../chain/createTxManager.js";
 import { sleep } from "../chain/withRetry.js";
 import type { NodeOptions } from "../config/buildOptions.js";
@@ -266,7 +267,8 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     url,
     stake: options.stake,
     deviceClass: deviceClasses[options.deviceClass],
-    capacityCUps: BigInt(options.capacityCUps),
+    capacityCUps: async () =>
+      options.capacityCUps === undefined ? measureCapacity(logger) : BigInt(options.capacityCUps),
     logger,
   });
 
@@ -335,14 +337,19 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
           );
           pausedSince = undefined;
         }
-        for (const role of roles) {
-          if (controller.signal.aborted) break;
-          try {
-            await role.tick(view);
-          } catch (error) {
-            logger.error({ err: error, role: role.name }, "role step failed; retrying next tick");
-          }
-        }
+        // Roles step side by side on the same view: each waits for its own receipts (a block each),
+        // so a keeper's or auditor's transactions never hold up a miner's lease or commit. Their
+        // transactions share the account's nonce manager, which orders them.
+        await Promise.all(
+          roles.map(async (role) => {
+            if (controller.signal.aborted) return;
+            try {
+              await role.tick(view);
+            } catch (error) {
+              logger.error({ err: error, role: role.name }, "role step failed; retrying next tick");
+            }
+          }),
+        );
       } catch (error) {
         if (!controller.signal.aborted) logger.warn({ err: error }, "market scan failed; retrying");
       }
@@ -357,6 +364,9 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
       await stopped;
       await sync.stop();
       for (const role of roles) await role.drain?.();
+      // Follows the tx managers run on their own (a re-followed lower nonce) end before the store closes.
+      await tx.close();
+      await ownerTx?.close();
       await server.close();
       store.close();
       logger.info("node stopped");

@@ -19,7 +19,8 @@ export type EnsureRegisteredParameters = {
   url: string;
   stake: bigint;
   deviceClass: number;
-  capacityCUps: bigint;
+  /** Called only when registering or updating the metadata (it may run a device benchmark). */
+  capacityCUps: () => Promise<bigint>;
   logger: NodeLogger;
 };
 
@@ -85,7 +86,7 @@ export async function ensureRegistered(p: EnsureRegisteredParameters): Promise<A
       p.registry,
       nodeRegistryAbi,
       "register",
-      [owner, p.deviceClass, p.capacityCUps, p.url],
+      [owner, p.deviceClass, await p.capacityCUps(), p.url],
       `register:${p.node}`,
     );
     p.logger.info({ node: p.node, owner, url: p.url }, "node registered");
@@ -96,7 +97,7 @@ export async function ensureRegistered(p: EnsureRegisteredParameters): Promise<A
       p.registry,
       nodeRegistryAbi,
       "setMetadata",
-      [p.node, p.capacityCUps, p.url],
+      [p.node, await p.capacityCUps(), p.url],
       `metadata:${p.node}:${p.url}`,
     );
     p.logger.info({ url: p.url }, "registry metadata updated");

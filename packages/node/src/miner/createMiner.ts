@@ -458,7 +458,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       }
       let rows = ctx.store.work.listByPhase("miner", ACTIVE);
       // Close rows whose attempt is over (accepted, re-opened, or the job is settled and no longer scanned).
-      for (const w of rows) {
+      for (const listed of rows) {
+        // The compute worker may have moved the row on since it was listed: decide on what is stored.
+        const w = ctx.store.work.get(listed);
+        if (!w || !(ACTIVE as readonly string[]).includes(w.phase)) continue;
         const b = byJob.get(w.job)?.batches[w.batch];
         let phase: string | undefined;
         if (!b) phase = "done";
@@ -499,6 +502,12 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         rows.filter((r) => r.phase === "computed"),
         byJob,
       );
+      if (ctx.shutdown.aborted) return;
+      // Lease before revealing: the worker's queue refills a block sooner, and reveal windows are long.
+      // Batches still to compute or commit count (committed ones wait on the chain, not on this node).
+      const active = ctx.store.work.listByPhase("miner", ["leased", "computed"]).length;
+      await leaseNew(view, active);
+      startWorker();
       await revealAll(
         rows.filter((r) => r.phase === "committed"),
         byJob,
@@ -507,10 +516,6 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       for (const w of rows.filter((r) => r.phase === "revealed")) {
         if (byJob.get(w.job)?.batches[w.batch]?.state === BatchState.Disputed) await prove(w);
       }
-      if (ctx.shutdown.aborted) return;
-      // Batches still to compute or commit (committed ones wait on the chain, not on this node).
-      const active = ctx.store.work.listByPhase("miner", ["leased", "computed"]).length;
-      await leaseNew(view, active);
     },
   };
 }

@@ -72,6 +72,8 @@ export async function startTestNetwork(parameters: StartTestNetworkParameters = 
           nodeKey: anvilKeys[2 + 2 * n],
           roles: ["miner"],
           pollIntervalMs: 300,
+          // A fixed claim: no device benchmark at each test node's registration.
+          capacityCUps: 50,
           logLevel: (process.env.MAI_TEST_LOG ?? "warn") as "warn",
           logFormat: process.env.MAI_TEST_LOG_FORMAT === "json" ? "json" : "pretty",
           ...extra,

@@ -5,6 +5,8 @@ export type DemoSizes = {
   unitsPerChain: number;
   steps: number;
   hidden: number;
+  /** Training minibatch size. */
+  batchSize: number;
   /** Filters of each 3x3 conv layer: a CNN instead of the MLP when non-empty. */
   conv: number[];
   inferSplit: "train" | "test";
@@ -37,7 +39,7 @@ export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
           }
         : { kind: "mlp", inputSize: 784, hidden: [sizes.hidden], classes: 10, activation: "relu" },
     optimizer: { kind: "sgd", lr: 0.1, momentum: 0.9 },
-    batchSize: 64,
+    batchSize: sizes.batchSize,
     stepsPerUnit: sizes.steps,
     checkpoints: 4,
     unitsPerChain: sizes.unitsPerChain,

@@ -20,6 +20,8 @@ export type StartNodeProcessParameters = {
   nodeKey: Hex;
   ownerKey: Hex;
   cheat: boolean;
+  /** Registered compute units per second (the market sizes leases from it). */
+  capacity: number;
   timeoutMs?: number;
   /** Called at once with the stop function, so a caller can stop a node that is still starting. */
   onSpawn?: (stop: () => Promise<void>) => void;
@@ -42,6 +44,8 @@ export function startNodeProcess(p: StartNodeProcessParameters): Promise<NodePro
     p.dataDir,
     "--roles",
     "miner,auditor,keeper",
+    "--capacity",
+    String(p.capacity),
     ...(p.cheat ? ["--cheat"] : []),
   ];
   const child = spawn(process.execPath, args, {
