@@ -30,7 +30,7 @@ export type ComputeBatchParameters = {
   /** Devnet cheat: random roots, nothing computed. */
   cheat?: boolean;
   onUnit?: (seconds: number) => void;
-  /** Who waits for the node's one compute lane: a leased batch ("lease", default) goes before an audit. */
+  /** Who waits for the node's one compute lane: an audit goes before a leased batch ("lease", default). */
   priority?: "lease" | "audit";
   /** Checked between units: an aborted batch stops early (retryable) and is computed again later. */
   signal?: AbortSignal;
@@ -44,7 +44,8 @@ export type ComputeBatchReturnType = {
 
 // One unit at a time in this process: the miner's worker and the auditor share the cores and the
 // memory, and two workloads side by side would only hold twice the buffers for the same throughput.
-// Leased batches go first (their lease is the shortest window); audits and votes wait for a unit.
+// Audits and votes go first: each is one unit another node's payment waits for, in a window shorter
+// than most leases, and the miner's lease budget already counts held audits as work ahead of it.
 const waiting: { priority: number; start: () => void }[] = [];
 let busy = false;
 async function oneAtATime<T>(priority: number, run: () => Promise<T>): Promise<T> {
@@ -89,7 +90,7 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     if (p.spec.kind === "train" && index % p.spec.unitsPerChain !== 0) {
       start = j > 0 ? previousFinal : await predecessorFinal(p);
     }
-    const result = await oneAtATime(p.priority === "audit" ? 1 : 0, async () => {
+    const result = await oneAtATime(p.priority === "audit" ? 0 : 1, async () => {
       const t0 = performance.now();
       const r = await runUnit(p.spec, index, { modelBytes, start });
       p.onUnit?.((performance.now() - t0) / 1000);
