@@ -217,7 +217,9 @@ test("gc running while blobs are being written never loses one: the index and th
   for (const hash of written) {
     assert.equal(store.has(hash), existsSync(blobFile(dir, hash)), `index and disk disagree on ${hash}`);
   }
-  const last = written.at(-1) as string;
-  assert.ok(store.has(last), "the last write, with no gc after it, is stored");
-  assert.deepEqual(new Uint8Array(await store.get(last)), bytesOf("landing 39"));
+  // A round's gc may also start after its put finished, and then deletes it like any dead blob: only
+  // agreement is asserted above. The store still works after the races.
+  const fresh = await store.put(bytesOf("after the races"));
+  assert.ok(store.has(fresh.hash));
+  assert.deepEqual(new Uint8Array(await store.get(fresh.hash)), bytesOf("after the races"));
 });
