@@ -45,10 +45,13 @@ export async function runInferUnit(spec: InferSpec, modelBytes: Uint8Array, inde
   // The unit runs in chunks of rows: memory stays bounded by the chunk (a wide conv net's im2col over
   // a whole unit takes hundreds of MB), the event loop gets a turn between chunks, and every output
   // row is the same bits whatever the chunking (each row's arithmetic never mixes with another's).
+  // A graph whose input states a fixed batch size gets the unit's rows in one run, as before.
+  const batchDim = model.graph.input.find((i) => i.name === inputName)?.shape?.[0];
+  const rows = typeof batchDim === "number" && batchDim > 0 ? end - start : INFER_CHUNK_ITEMS;
   const itemSize = itemShape.reduce((a, b) => a * b, 1);
   let output: Tensor | undefined;
-  for (let from = start; from < end; from += INFER_CHUNK_ITEMS) {
-    const to = Math.min(end, from + INFER_CHUNK_ITEMS);
+  for (let from = start; from < end; from += rows) {
+    const to = Math.min(end, from + rows);
     const input = {
       [inputName]: {
         shape: [to - from, ...itemShape],
