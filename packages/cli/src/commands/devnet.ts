@@ -1,10 +1,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { type Address, type Hex, formatEther, parseEther } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
-import { InvalidArgumentError } from "commander";
 import { parseIntArg } from "./common/parseArgs.js";
 import type { NodeProcess } from "./devnet/startNodeProcess.js";
 
