@@ -22,7 +22,7 @@ test("mai devnet --headless runs two jobs to completion, slashes the cheater and
     "--cheaters",
     "1",
     "--chains",
-    "2",
+    "3",
     "--units-per-chain",
     "1",
     "--steps",
@@ -49,7 +49,7 @@ test("mai devnet --headless runs two jobs to completion, slashes the cheater and
   assert.equal(code, 0, stderr.slice(-2000));
   const summary = JSON.parse(stdout.trim().split("\n").at(-1) as string);
   assert.equal(summary.jobs, 2);
-  assert.equal(summary.unitsAccepted, 4, "2 training units + 2 inference units");
+  assert.equal(summary.unitsAccepted, 5, "3 training units + 2 inference units");
   assert.ok(summary.audits >= 2, `audits ${summary.audits}`);
   assert.equal(summary.slashed.length, 1, `slashed ${JSON.stringify(summary.slashed)}`);
   assert.match(summary.slashed[0], /^0x[0-9a-fA-F]{40}$/);

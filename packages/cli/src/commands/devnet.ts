@@ -40,7 +40,12 @@ export function devnetCommand(): Command {
   return new Command("devnet")
     .description("run a local network: anvil, the protocol, miner nodes and a requester posting MNIST jobs")
     .option("--nodes <n>", "honest miner nodes", parseIntArg, 4)
-    .option("--cheaters <n>", "extra nodes that return fake results (to see them slashed)", parseIntArg, 0)
+    .option(
+      "--cheaters <n>",
+      "extra nodes that return fake results (to see them slashed; honest nodes then lease one batch at a time)",
+      parseIntArg,
+      0,
+    )
     .option("--headless", "no live view; print one JSON summary line at the end")
     .option(
       "--exit-after-jobs <n>",
@@ -197,6 +202,9 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           ownerKey: m.ownerKey,
           cheat: m.cheat,
           capacity,
+          // With cheaters, honest nodes hold one uncommitted batch at a time, so the cheaters (who take
+          // all they can) surely get work to be caught on.
+          maxConcurrent: o.cheaters > 0 && !m.cheat ? 1 : undefined,
           timeoutMs: 180_000,
           onSpawn: (stop) => stoppers.push(stop),
         });

@@ -325,7 +325,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     const maxLease = Number(mp.maxLeaseDuration ?? 2n ** 32n);
     const capacity = Math.max(1, Number(node.capacityCUps));
     // Until this node has timed a unit it takes one batch at a time (a registered capacity is a claim).
-    const perCU = ctx.compute.secondsPerCU() ?? Number.POSITIVE_INFINITY;
+    // A devnet cheater computes nothing: it takes every batch it can, as a real one would.
+    const perCU = ctx.options.cheat ? 0 : (ctx.compute.secondsPerCU() ?? Number.POSITIVE_INFINITY);
     const cuOf = (jobId: bigint, batch: number) => {
       const j = view.jobs.find((x) => x.id === jobId);
       return Number((j?.batches[batch]?.units ?? 0n) * (j?.job.cuPerUnit ?? 0n));

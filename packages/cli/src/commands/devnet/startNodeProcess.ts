@@ -22,6 +22,8 @@ export type StartNodeProcessParameters = {
   cheat: boolean;
   /** Registered compute units per second (the market sizes leases from it). */
   capacity: number;
+  /** Most leased batches not yet committed (the node's default when absent). */
+  maxConcurrent?: number;
   timeoutMs?: number;
   /** Called at once with the stop function, so a caller can stop a node that is still starting. */
   onSpawn?: (stop: () => Promise<void>) => void;
@@ -46,6 +48,7 @@ export function startNodeProcess(p: StartNodeProcessParameters): Promise<NodePro
     "miner,auditor,keeper",
     "--capacity",
     String(p.capacity),
+    ...(p.maxConcurrent ? ["--max-concurrent", String(p.maxConcurrent)] : []),
     ...(p.cheat ? ["--cheat"] : []),
   ];
   const child = spawn(process.execPath, args, {
