@@ -5,7 +5,7 @@
  * if it hashes to the registry's content hash; anything else is ignored and rewritten.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DatasetInfo } from "./datasets.js";
@@ -19,16 +19,9 @@ function cacheFile(info: DatasetInfo): string {
 
 /** The cached splits, or undefined when there is no file or it does not hash to `info.contentHash`. */
 export function readDatasetCache(info: DatasetInfo): Record<"train" | "test", DataSplit> | undefined {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(cacheFile(info));
-  } catch {
-    return undefined;
-  }
-  if (`0x${createHash("sha256").update(bytes).digest("hex")}` !== info.contentHash) return undefined;
-  // A fresh, aligned copy the typed arrays can view.
-  const buffer = new ArrayBuffer(bytes.byteLength);
-  new Uint8Array(buffer).set(bytes);
+  const buffer = readWholeFile(cacheFile(info));
+  if (!buffer) return undefined;
+  if (`0x${createHash("sha256").update(new Uint8Array(buffer)).digest("hex")}` !== info.contentHash) return undefined;
   const itemSize = info.itemShape.reduce((a, b) => a * b, 1);
   const splits: Partial<Record<"train" | "test", DataSplit>> = {};
   let at = 0;
@@ -42,6 +35,33 @@ export function readDatasetCache(info: DatasetInfo): Record<"train" | "test", Da
     splits[name] = { name, count, itemShape: info.itemShape, itemSize, x, labels };
   }
   return at === buffer.byteLength ? (splits as Record<"train" | "test", DataSplit>) : undefined;
+}
+
+/**
+ * The file's bytes in one fresh ArrayBuffer (aligned, so the typed arrays can view it in place), or
+ * undefined if it cannot be read whole. Reading straight into it, rather than readFileSync and a
+ * copy, keeps one 31 MB buffer alive at the peak instead of two.
+ */
+function readWholeFile(file: string): ArrayBuffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    const bytes = new Uint8Array(new ArrayBuffer(fstatSync(fd).size));
+    for (let at = 0; at < bytes.byteLength; ) {
+      const n = readSync(fd, bytes, at, bytes.byteLength - at, at);
+      if (n === 0) return undefined;
+      at += n;
+    }
+    return bytes.buffer;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Writes the canonical bytes atomically (temp file, then rename); a failure only costs the next load time. */
