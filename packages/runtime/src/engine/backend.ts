@@ -32,9 +32,40 @@ export interface WasmKernels {
   ): void;
 }
 
-const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const wasmPath = path.join(pkgDir, "build", "kernels.wasm");
-const buildScript = path.join(pkgDir, "scripts", "buildWasm.mjs");
+const RUNTIME_PKG = "@maitoken/runtime";
+
+type WasmPaths = { pkgDir: string; wasmPath: string; buildScript: string };
+let paths: WasmPaths | undefined;
+
+/**
+ * Where build/kernels.wasm and scripts/buildWasm.mjs live. This module runs from its source file
+ * (under tsx or in tests) or from the CLI's esbuild bundle (packages/cli/dist), so the package
+ * directory cannot be a fixed "../.." from import.meta.url: it is the nearest ancestor whose
+ * package.json names @maitoken/runtime, else (from the bundle) wherever the package name resolves.
+ */
+function wasmPaths(): WasmPaths {
+  if (paths) return paths;
+  const here = fileURLToPath(import.meta.url);
+  const pkgDir =
+    findRuntimeDir(path.dirname(here)) ?? findRuntimeDir(path.dirname(createRequire(here).resolve(RUNTIME_PKG)));
+  if (!pkgDir) throw new Error(`cannot find the ${RUNTIME_PKG} package directory from ${here}`);
+  paths = {
+    pkgDir,
+    wasmPath: path.join(pkgDir, "build", "kernels.wasm"),
+    buildScript: path.join(pkgDir, "scripts", "buildWasm.mjs"),
+  };
+  return paths;
+}
+
+function findRuntimeDir(from: string): string | undefined {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8")) as { name?: unknown };
+      if (pkg.name === RUNTIME_PKG) return dir;
+    } catch {}
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
 
 /**
  * True when build/kernels.wasm.sha256 matches the build inputs, hashed exactly as
@@ -42,6 +73,7 @@ const buildScript = path.join(pkgDir, "scripts", "buildWasm.mjs");
  * disagree the script is spawned and decides, so the worst case is only slower.
  */
 export function isBuildCurrent(): boolean {
+  const { pkgDir, wasmPath, buildScript } = wasmPaths();
   const stamp = `${wasmPath}.sha256`;
   if (!existsSync(wasmPath) || !existsSync(stamp)) return false;
   try {
@@ -71,6 +103,7 @@ export function loadWasmKernels(): WasmKernels {
   if (kernels) return kernels;
   if (loadError) throw loadError;
   try {
+    const { pkgDir, wasmPath, buildScript } = wasmPaths();
     if (!isBuildCurrent()) {
       execFileSync(process.execPath, [buildScript], {
         cwd: pkgDir,
