@@ -62,6 +62,14 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
   // meanwhile; a later tick finds the result stored and commits it. Each holds its estimated seconds
   // in the node's compute load until it ends.
   const running = new Map<string, { done: Promise<void>; seconds: number }>();
+  // Seats being claimed or claimed and not yet re-executing, by batch attempt: they count as held work
+  // from the moment the claim is decided, so seats weighed side by side in one step do not all fit
+  // into the same free time. An entry ends when its run starts, or when the claim fails or is stale.
+  const seats = new Map<string, { seconds: number; since: number }>();
+  const updateLoad = () => {
+    const held = [...running.values(), ...seats.values()];
+    ctx.compute.auditSeconds = held.reduce((sum, r) => sum + r.seconds, 0);
+  };
   function startRun(id: string, seconds: number, run: () => Promise<void>) {
     if (running.has(id)) return;
     const done = run()
@@ -70,10 +78,10 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       })
       .finally(() => {
         running.delete(id);
-        ctx.compute.auditSeconds = [...running.values()].reduce((sum, r) => sum + r.seconds, 0);
+        updateLoad();
       });
     running.set(id, { done, seconds });
-    ctx.compute.auditSeconds += seconds;
+    updateLoad();
   }
 
   /** Estimated seconds to re-execute for a batch (a training audit replays up to the whole batch). */
@@ -92,6 +100,7 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     const pred = c > 0 && batch >= c ? job.batches[batch - c] : undefined;
     const train = loaded.spec.kind === "train";
     const units = train ? plan.runtimeUnits.slice(0, unitIndex + 1) : [plan.runtimeUnits[unitIndex] as number];
+    let seconds = 0;
     const result = await computeBatch({
       spec: loaded.spec,
       jobId: job.id,
@@ -104,12 +113,14 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       network,
       priority: "audit",
       signal: ctx.shutdown,
-      onUnit: (seconds) => {
-        ctx.metrics.workloadSeconds?.observe({ kind: loaded.spec.kind, role: "auditor" }, seconds);
-        ctx.compute.observe(seconds, Number(job.job.cuPerUnit));
+      onUnit: (unitSeconds) => {
+        seconds += unitSeconds;
+        ctx.metrics.workloadSeconds?.observe({ kind: loaded.spec.kind, role: "auditor" }, unitSeconds);
+        ctx.compute.observe(unitSeconds, Number(job.job.cuPerUnit));
       },
     });
     ctx.metrics.unitsComputed.inc({ kind: loaded.spec.kind, role: "auditor" }, units.length);
+    log.info({ job: job.id, batch, units: units.length, seconds: Math.round(seconds * 1000) / 1000 }, "re-executed");
     return result.unitRoots[result.unitRoots.length - 1];
   }
 
@@ -130,8 +141,8 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       const a = await read<AuditRecord>("getAudit", [ref]);
       if (a[0] === me && !a[4]) {
         // Our seat: compute, persist, commit.
-        const current = row;
-        if (!current?.salt) {
+        if (!row?.salt) {
+          seats.delete(`${job.id}:${i}:${attempt}`);
           startRun(`audit:${job.id}:${i}:${attempt}`, auditSeconds(job, i), async () => {
             const root = await unitRoot(job, i, attempt, Number(a[3]));
             if (!root || ctx.shutdown.aborted) return;
@@ -148,7 +159,7 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
           });
           return;
         }
-        const commitment = unitCommitment(job.id, i, attempt, current.resultRoot as Hex, current.salt as Hex, me);
+        const commitment = unitCommitment(job.id, i, attempt, row.resultRoot as Hex, row.salt as Hex, me);
         const r = await sendTx(ctx, {
           to: market,
           abi: jobMarketAbi,
@@ -157,26 +168,32 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
           intentId: `audit-commit:${job.id}:${i}:${attempt}`,
         });
         if (r?.receipt.status === "success") {
-          const done = current;
-          ctx.store.transaction(() => ctx.store.work.put({ ...done, phase: "committed" }));
+          ctx.store.transaction(() => ctx.store.work.put({ ...row, phase: "committed" }));
           log.info({ job: job.id, batch: i, unit: Number(a[3]) }, "audit committed");
         }
         return;
       }
+      if (a[0] === me || !(await read<boolean>("seatEligibility", [ref, me]))) return;
       // A seat is taken only if this node can re-execute in time: what it already holds runs first.
       const window = Number(ctx.deployment.parameters.market.auditWindow ?? 0n);
       const ahead = ctx.compute.minerSeconds + ctx.compute.auditSeconds;
-      if (ahead > 0 && ahead + auditSeconds(job, i) > window / 2) return;
-      if (a[0] !== me && (await read<boolean>("seatEligibility", [ref, me]))) {
-        const r = await sendTx(ctx, {
-          to: market,
-          abi: jobMarketAbi,
-          functionName: "claimAuditSeat",
-          args: [ref],
-          intentId: `seat:${job.id}:${i}:${attempt}:${a[0]}`,
-          quiet: true,
-        });
-        if (r?.receipt.status === "success") log.info({ job: job.id, batch: i }, "audit seat claimed");
+      const seconds = auditSeconds(job, i);
+      if (ahead > 0 && ahead + seconds > window / 2) return;
+      const seat = `${job.id}:${i}:${attempt}`;
+      seats.set(seat, { seconds, since: Date.now() });
+      updateLoad();
+      const r = await sendTx(ctx, {
+        to: market,
+        abi: jobMarketAbi,
+        functionName: "claimAuditSeat",
+        args: [ref],
+        intentId: `seat:${seat}:${a[0]}`,
+        quiet: true,
+      });
+      if (r?.receipt.status === "success") log.info({ job: job.id, batch: i }, "audit seat claimed");
+      else {
+        seats.delete(seat);
+        updateLoad();
       }
       return;
     }
@@ -291,9 +308,15 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       await Promise.allSettled([...running.values()].map((r) => r.done));
     },
     tick: async (view) => {
+      // A seat whose run never started within an audit window is lost or lapsed: stop holding it.
+      const stale = Date.now() - 1000 * Number(ctx.deployment.parameters.market.auditWindow ?? 0n);
+      for (const [seat, held] of seats) if (held.since < stale) seats.delete(seat);
+      updateLoad();
+      // Batches are independent: their reads and transactions go out side by side, so one step
+      // commits and reveals every audit that is ready in the same block.
+      const steps: Promise<void>[] = [];
       for (const job of view.jobs) {
         for (let i = 0; i < job.batches.length; i++) {
-          if (ctx.shutdown.aborted) return;
           const s = job.batches[i]?.state;
           if (
             s === BatchState.Committed ||
@@ -301,10 +324,16 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
             s === BatchState.Revealed ||
             s === BatchState.Disputed
           ) {
-            await audit(job, i);
+            steps.push(
+              audit(job, i).catch((error) => {
+                if (!ctx.shutdown.aborted)
+                  log.warn({ err: error, job: job.id, batch: i }, "audit step failed; retrying next tick");
+              }),
+            );
           }
         }
       }
+      await Promise.all(steps);
     },
   };
 }

@@ -31,6 +31,7 @@ import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
 import { ensureRegistered } from "./ensureRegistered.js";
 import { type MarketView, createMarketScanner } from "./scanMarket.js";
+import { waitForNextBlock } from "./waitForNextBlock.js";
 
 export type CreateNodeParameters = { logger?: NodeLogger };
 
@@ -312,10 +313,14 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   roles.push({ name: "earnings", tick: collect });
 
   sync.start();
+  // Role steps in flight, by role name (at most one per role).
+  const stepping = new Map<string, Promise<void>>();
   const stopped = (async () => {
+    let head: bigint | undefined;
     while (!controller.signal.aborted) {
       try {
         const view = await scanner.scan();
+        head = view.head;
         lastView = view;
         metrics.chainHead?.set(Number(view.head));
         const age = Date.now() / 1000 - Number(view.now);
@@ -337,24 +342,29 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
           );
           pausedSince = undefined;
         }
-        // Roles step side by side on the same view: each waits for its own receipts (a block each),
-        // so a keeper's or auditor's transactions never hold up a miner's lease or commit. Their
-        // transactions share the account's nonce manager, which orders them.
-        await Promise.all(
-          roles.map(async (role) => {
-            if (controller.signal.aborted) return;
-            try {
-              await role.tick(view);
-            } catch (error) {
-              logger.error({ err: error, role: role.name }, "role step failed; retrying next tick");
-            }
-          }),
-        );
+        // Each role steps on the newest view once its previous step has finished: a step waits for
+        // its own receipts (a block each), so a keeper's or auditor's transactions never hold up a
+        // miner's lease or commit, nor the other way round. Their transactions share the account's
+        // nonce manager, which orders them.
+        for (const role of roles) {
+          if (controller.signal.aborted || stepping.has(role.name)) continue;
+          const step = role
+            .tick(view)
+            .catch((error) => {
+              if (!controller.signal.aborted)
+                logger.error({ err: error, role: role.name }, "role step failed; retrying next tick");
+            })
+            .finally(() => stepping.delete(role.name));
+          stepping.set(role.name, step);
+        }
       } catch (error) {
         if (!controller.signal.aborted) logger.warn({ err: error }, "market scan failed; retrying");
+        head = undefined;
       }
-      await sleep(options.pollIntervalMs, controller.signal).catch(() => {});
+      if (head === undefined) await sleep(options.pollIntervalMs, controller.signal).catch(() => {});
+      else await waitForNextBlock(client, head, options.pollIntervalMs, controller.signal);
     }
+    await Promise.allSettled(stepping.values());
   })();
 
   let closing: Promise<void> | undefined;

@@ -37,6 +37,8 @@ export async function sendTx(ctx: NodeContext, p: SendTxParameters): Promise<TxR
     ctx.metrics.txSent.inc({ method: p.functionName });
     return result;
   } catch (error) {
+    // A node shutting down abandons its waits; the journal resumes them on the next start.
+    if (ctx.shutdown.aborted) return undefined;
     ctx.metrics.txFailed.inc({
       method: p.functionName,
       reason: (error as { code?: string }).code ?? "error",

@@ -25,6 +25,7 @@ import type { BatchManifest } from "./BatchManifest.js";
 import { checkJob, planBatch } from "./planBatch.js";
 import { computeBatch } from "./computeBatch.js";
 import { loadSpec } from "./loadSpec.js";
+import { createBlockPace } from "../daemon/createBlockPace.js";
 
 export type Miner = {
   tick: (view: MarketView) => Promise<void>;
@@ -49,6 +50,7 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   const committing = new Set<string>();
   const committedAt = new Map<string, bigint>();
   const commits = new Set<Promise<void>>();
+  const pace = createBlockPace();
 
   const read = <T>(functionName: string, args: readonly unknown[]) =>
     ctx.client.readContract({
@@ -103,6 +105,7 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     const c = Number(job.job.chains);
     const pred = c > 0 && w.batch >= c ? job.batches[w.batch - c] : undefined;
     let result: Awaited<ReturnType<typeof computeBatch>>;
+    let seconds = 0;
     try {
       result = await computeBatch({
         spec: spec.spec,
@@ -116,9 +119,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         network,
         cheat: ctx.options.cheat,
         signal: ctx.shutdown,
-        onUnit: (seconds) => {
-          ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind, role: "miner" }, seconds);
-          ctx.compute.observe(seconds, Number(job.job.cuPerUnit));
+        onUnit: (unitSeconds) => {
+          seconds += unitSeconds;
+          ctx.metrics.workloadSeconds?.observe({ kind: spec.spec.kind, role: "miner" }, unitSeconds);
+          ctx.compute.observe(unitSeconds, Number(job.job.cuPerUnit));
         },
       });
     } catch (error) {
@@ -145,7 +149,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
         resultBlob: result.manifestHash,
       });
     });
-    log.info({ job: w.job, batch: w.batch, root: result.manifest.root }, "batch computed");
+    log.info(
+      { job: w.job, batch: w.batch, root: result.manifest.root, seconds: Math.round(seconds * 1000) / 1000 },
+      "batch computed",
+    );
   }
 
   /**
@@ -335,11 +342,17 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       .listByPhase("miner", ["leased"])
       .reduce((sum, w) => sum + Math.max(1, cuOf(w.job, w.batch)) * perCU, 0);
     ctx.compute.minerSeconds = Number.isFinite(queued) ? queued : 0;
+    // Just in time: work queued beyond what keeps the worker busy until the next lease could land
+    // (two blocks and a poll) stays open for idle nodes, so the last batches of a job do not pile
+    // up on one node while another waits (a job ends when its slowest node does).
+    const lookahead = 2 * pace.blockSeconds() + ctx.options.pollIntervalMs / 1000 + 1;
     const fits = (cu: number) => {
       const lease = Math.min(maxLease, Math.max(minLease, 2 * Math.ceil(cu / capacity)));
       const ahead = queued + ctx.compute.auditSeconds;
+      if (ahead === 0) return true;
+      if (ahead >= lookahead) return false;
       // Room for the commit to be mined after the last unit: a fifth of the lease, at least 3 s.
-      return ahead === 0 || ahead + cu * perCU + Math.max(3, lease / 5) <= lease;
+      return ahead + cu * perCU + Math.max(3, lease / 5) <= lease;
     };
     let free = (await ctx.client.readContract({
       address: ctx.deployment.contracts.registry,
@@ -498,25 +511,27 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       latest = byJob;
       startWorker();
       if (ctx.shutdown.aborted) return;
+      pace.observe(view);
       rows = ctx.store.work.listByPhase("miner", ACTIVE);
-      await commitAll(
-        rows.filter((r) => r.phase === "computed"),
-        byJob,
-      );
-      if (ctx.shutdown.aborted) return;
-      // Lease before revealing: the worker's queue refills a block sooner, and reveal windows are long.
-      // Batches still to compute or commit count (committed ones wait on the chain, not on this node).
+      // Commits, leases, reveals and proofs touch different batches: they go out side by side and
+      // land in the same block (one after another they took a block each).
+      // Batches still to compute or commit count against the lease limit (committed ones wait on the chain).
       const active = ctx.store.work.listByPhase("miner", ["leased", "computed"]).length;
-      await leaseNew(view, active);
-      startWorker();
-      await revealAll(
-        rows.filter((r) => r.phase === "committed"),
-        byJob,
-        view.now,
-      );
-      for (const w of rows.filter((r) => r.phase === "revealed")) {
-        if (byJob.get(w.job)?.batches[w.batch]?.state === BatchState.Disputed) await prove(w);
-      }
+      await Promise.all([
+        commitAll(
+          rows.filter((r) => r.phase === "computed"),
+          byJob,
+        ),
+        leaseNew(view, active).then(startWorker),
+        revealAll(
+          rows.filter((r) => r.phase === "committed"),
+          byJob,
+          view.now,
+        ),
+        ...rows
+          .filter((r) => r.phase === "revealed" && byJob.get(r.job)?.batches[r.batch]?.state === BatchState.Disputed)
+          .map(prove),
+      ]);
     },
   };
 }
