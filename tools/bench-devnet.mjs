@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run bench:devnet`: a headless devnet with 2 honest miners running one inference job end to end
 // (after the small training job that produces its model). useful_fraction is the miners' time inside
-// the runtime on their own units over their wall time while the inference job was live (from its
-// posting until every batch is final). Prints one JSON object per line:
-//   {"metric":"e2e","units":N,"seconds":S,"useful_fraction":f}   and   {"metric":"node_peak_rss_mb","value":X}
+// the runtime (their own units and the audits they ran) over their wall time while the inference job
+// was on chain (from its creation until every batch is final); primary_fraction counts their own
+// units only. Prints one JSON object per line:
+//   {"metric":"e2e","units":N,"seconds":S,"useful_fraction":f}   {"metric":"e2e_primary_fraction","value":p}
+//   {"metric":"node_peak_rss_mb","value":X}
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 
@@ -59,4 +61,5 @@ console.log(
     useful_fraction: summary.usefulFraction,
   }),
 );
+console.log(JSON.stringify({ metric: "e2e_primary_fraction", value: summary.primaryFraction }));
 console.log(JSON.stringify({ metric: "node_peak_rss_mb", value: summary.peakRssMb }));

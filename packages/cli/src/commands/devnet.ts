@@ -83,15 +83,17 @@ function parseConv(value: string): number[] {
   return filters.map(Number);
 }
 
-/** Seconds the runtime spent on primary (role miner) units of `kind`, read from a node's /metrics. */
-async function workloadSeconds(url: string, kind: string): Promise<number> {
+/** Seconds a node's runtime spent on units of `kind`, as a primary (role miner) and in all (audits and votes too), from its /metrics. */
+async function workloadSeconds(url: string, kind: string): Promise<{ primary: number; all: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text
-    .split("\n")
-    .find(
-      (l) => l.startsWith("mai_workload_seconds_sum{") && l.includes(`kind="${kind}"`) && l.includes('role="miner"'),
-    );
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+  const seconds = { primary: 0, all: 0 };
+  for (const l of text.split("\n")) {
+    if (!l.startsWith("mai_workload_seconds_sum{") || !l.includes(`kind="${kind}"`)) continue;
+    const value = Number(l.slice(l.lastIndexOf(" ") + 1));
+    seconds.all += value;
+    if (l.includes('role="miner"')) seconds.primary += value;
+  }
+  return seconds;
 }
 
 async function runDevnet(o: DevnetOptions): Promise<void> {
@@ -258,13 +260,14 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       ];
       process.stderr.write(`${process.stderr.isTTY ? "\x1b[2J\x1b[H" : ""}${lines.join("\n")}\n`);
     };
-    // Useful fraction of the last job: the honest miners' time inside the runtime on their own units
-    // over their wall time while the job was live (posted until every batch finished).
+    // Useful fraction of the last job: the honest miners' time inside the runtime (their own units,
+    // audits and committee votes: every workload they ran) over their wall time while the job was
+    // on chain (created until every batch was final). The primary share counts their own units only.
     const honest = nodes.filter((_, i) => !members[i]?.cheat);
     let useful = 0;
+    let primaryShare = 0;
     const runJob = async (title: string, spec: { kind: string }, baseDir: string) => {
       const busyBefore = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
-      const postedAt = performance.now();
       const posted = await sdk.submitJob(requester, {
         spec,
         baseDir,
@@ -273,16 +276,20 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
         batchSize: 1,
         deadlineSeconds: 3600,
       });
+      const postedAt = performance.now();
       say(
         `${title}: job ${posted.jobId} posted (${posted.estimate.units} units, ${formatEther(posted.estimate.total)} MAI escrowed)`,
       );
-      for await (const status of sdk.watchJob(requester, posted.jobId, { intervalMs: 1000 })) await view(title, status);
+      for await (const status of sdk.watchJob(requester, posted.jobId, { intervalMs: 250 })) await view(title, status);
       const wall = (performance.now() - postedAt) / 1000;
       const busyAfter = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
-      const busy = busyAfter.reduce((sum, b, i) => sum + b - (busyBefore[i] ?? 0), 0);
-      useful = busy / (Math.max(1, honest.length) * wall);
+      const busy = busyAfter.reduce((sum, b, i) => sum + b.all - (busyBefore[i]?.all ?? 0), 0);
+      const primary = busyAfter.reduce((sum, b, i) => sum + b.primary - (busyBefore[i]?.primary ?? 0), 0);
+      const capacity = Math.max(1, honest.length) * wall;
+      useful = busy / capacity;
+      primaryShare = primary / capacity;
       say(
-        `${title}: done in ${wall.toFixed(1)} s; miners busy in the runtime ${busy.toFixed(1)} s (${(useful * 100).toFixed(1)}% of their wall time)`,
+        `${title}: done in ${wall.toFixed(1)} s; miners busy in the runtime ${busy.toFixed(1)} s (${(useful * 100).toFixed(1)}% of their wall time; their own units ${(primaryShare * 100).toFixed(1)}%, audits the rest)`,
       );
       jobsDone += 1;
       return posted;
@@ -410,6 +417,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       trainAccuracy: Math.round(trainAccuracy * 10_000) / 10_000,
       predictions,
       usefulFraction: Math.round(useful * 1000) / 1000,
+      primaryFraction: Math.round(primaryShare * 1000) / 1000,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       peakRssMb: Math.round(Math.max(...nodes.map((n) => n.peakRssMb()))),
     };
