@@ -6,13 +6,14 @@
  * against the root that batch revealed on chain.
  */
 import { merkleRoot } from "@maitoken/protocol";
-import { type JobSpec, encodeTensor, runUnit } from "@maitoken/runtime";
+import { type JobSpec, encodeTensor } from "@maitoken/runtime";
 import { type Address, type Hex, keccak256, toHex } from "viem";
 import { BaseError } from "../errors.js";
 import type { BlobNetwork } from "../daemon/createBlobNetwork.js";
 import type { BlobStore } from "../blobs/createBlobStore.js";
 import type { BatchManifest } from "./BatchManifest.js";
 import { fetchManifest } from "./fetchManifest.js";
+import { runUnitInWorker } from "../compute/runUnitInWorker.js";
 
 export type ComputeBatchParameters = {
   spec: JobSpec;
@@ -42,7 +43,8 @@ export type ComputeBatchReturnType = {
   unitRoots: Hex[];
 };
 
-// One unit at a time in this process: the miner's worker and the auditor share the cores and the
+// One unit at a time in this process, on its compute worker thread (the main thread keeps the
+// chain, the API and the blob store responsive): the miner and the auditor share the cores and the
 // memory, and two workloads side by side would only hold twice the buffers for the same throughput.
 // Audits and votes go first: each is one unit another node's payment waits for, in a window shorter
 // than most leases, and the miner's lease budget already counts held audits as work ahead of it.
@@ -92,7 +94,7 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     }
     const result = await oneAtATime(p.priority === "audit" ? 0 : 1, async () => {
       const t0 = performance.now();
-      const r = await runUnit(p.spec, index, { modelBytes, start });
+      const r = await runUnitInWorker(p.spec, index, { modelBytes, start });
       p.onUnit?.((performance.now() - t0) / 1000);
       return r;
     });

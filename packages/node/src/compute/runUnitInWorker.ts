@@ -1,0 +1,70 @@
+/**
+ * Runs a unit on the node's compute worker thread (started on first use, one per process; it keeps
+ * the process alive only while it has work). Requests are answered in order; a worker that dies fails what it
+ * held with a retryable error and is started again on the next request. Same code, same bits as
+ * calling the runtime directly: the worker runs `runUnit` from the same sources.
+ */
+import { Worker } from "node:worker_threads";
+import type { JobSpec, RunUnitInputs, UnitResult } from "@maitoken/runtime";
+import { BaseError } from "../errors.js";
+import type { UnitAnswer, UnitRequest } from "./unitWorker.js";
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
+
+function failAll(reason: string) {
+  for (const [id, p] of pending) {
+    pending.delete(id);
+    p.reject(
+      new BaseError(`the compute worker stopped (${reason}); the unit runs again`, {
+        retryable: true,
+        code: "WORKER_STOPPED",
+      }),
+    );
+  }
+}
+
+function startWorker(): Worker {
+  // From the CLI bundle every module shares the bundle's URL: the worker runs the bundle, whose
+  // entry serves units when it finds this flag. From the sources it needs a tsx-registering entry.
+  const fromSources = import.meta.url.endsWith(".ts");
+  const w = fromSources
+    ? new Worker(new URL("./unitWorkerEntry.mjs", import.meta.url))
+    : new Worker(new URL(import.meta.url), { workerData: { maiUnitWorker: true } });
+  w.unref();
+  w.on("message", (answer: UnitAnswer) => {
+    const p = pending.get(answer.id);
+    if (!p) return;
+    pending.delete(answer.id);
+    if (pending.size === 0) w.unref();
+    if (answer.ok) p.resolve(answer.result);
+    else {
+      const e = answer.error;
+      const error = new BaseError(e.message, { code: e.code ?? e.name, retryable: e.retryable ?? false });
+      p.reject(error);
+    }
+  });
+  w.on("error", (error) => {
+    if (worker === w) worker = undefined;
+    failAll(error.message);
+  });
+  w.on("exit", (code) => {
+    if (worker === w) worker = undefined;
+    failAll(`exit code ${code}`);
+  });
+  return w;
+}
+
+/** `runUnit` on the worker thread. */
+export function runUnitInWorker(spec: JobSpec, index: number, inputs: RunUnitInputs = {}): Promise<UnitResult> {
+  worker ??= startWorker();
+  const id = nextId++;
+  const request: UnitRequest = { id, spec, index, modelBytes: inputs.modelBytes, start: inputs.start };
+  return new Promise<UnitResult>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    // Held while it has work (a caller awaiting a unit keeps the process alive), idle otherwise.
+    worker?.ref();
+    worker?.postMessage(request);
+  });
+}

@@ -1,0 +1,76 @@
+/**
+ * The compute worker thread's side: runs one unit per request with the runtime and answers with
+ * its result, or with the error's name, message, code and `retryable`. The main thread keeps
+ * the chain, the HTTP API and the blob store; a unit's arithmetic never blocks them (it used to
+ * run on the main thread, where every await of a tick, a commit or a blob read waited for the
+ * running unit's next yield).
+ */
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { parentPort } from "node:worker_threads";
+import { type JobSpec, runUnit } from "@maitoken/runtime";
+
+export type UnitRequest = {
+  id: number;
+  spec: JobSpec;
+  index: number;
+  modelBytes?: Uint8Array;
+  start?: Uint8Array;
+};
+
+export type UnitAnswer =
+  | { id: number; ok: true; result: Awaited<ReturnType<typeof runUnit>> }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; retryable?: boolean } };
+
+/** Serves unit requests on the parent port until the thread is terminated. */
+export function serveUnits(): void {
+  const port = parentPort;
+  if (!port) throw new Error("serveUnits runs in a worker thread");
+  port.on("message", async (request: UnitRequest) => {
+    let answer: UnitAnswer;
+    try {
+      const result = await runUnit(request.spec, request.index, {
+        modelBytes: request.modelBytes,
+        start: request.start,
+        // A training step leaves its activations and gradients dead (tens of MB for a conv net):
+        // collected at once, a unit's peak is one step's working set rather than several steps' garbage.
+        onStep: () => collectGarbage(),
+      });
+      answer = { id: request.id, ok: true, result };
+    } catch (error) {
+      const e = error as { name?: string; message?: string; code?: string; retryable?: boolean };
+      answer = {
+        id: request.id,
+        ok: false,
+        error: { name: e.name ?? "Error", message: e.message ?? String(error), code: e.code, retryable: e.retryable },
+      };
+    }
+    port.postMessage(answer, answer.ok ? ownedBuffers(answer.result) : []);
+    // A unit leaves tens of MB of dead activations and copies behind; V8 collects them when it sees
+    // fit, often only after the next unit has added its own, and the process's peak is the sum.
+    collectGarbage();
+  });
+}
+
+// V8's gc() is not exposed by default; a flag set now exposes it to contexts created afterwards.
+setFlagsFromString("--expose-gc");
+const collectGarbage = runInNewContext("gc") as () => void;
+
+/**
+ * The result's byte arrays that own their whole buffer (checkpoints, outputs): moved to the main
+ * thread instead of copied (a CNN unit's checkpoints are tens of MB). A view into a larger buffer
+ * (the dataset, the kernels' memory) is copied, never moved: moving it would detach the rest.
+ */
+function ownedBuffers(result: unknown): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  const visit = (value: unknown, depth: number) => {
+    if (ArrayBuffer.isView(value)) {
+      const b = value.buffer;
+      if (b instanceof ArrayBuffer && value.byteOffset === 0 && value.byteLength === b.byteLength) buffers.add(b);
+    } else if (value && typeof value === "object" && depth < 3) {
+      for (const v of Array.isArray(value) ? value : Object.values(value)) visit(v, depth + 1);
+    }
+  };
+  visit(result, 0);
+  return [...buffers];
+}
