@@ -11,6 +11,8 @@ import type { UnitAnswer, UnitRequest } from "./unitWorker.js";
 
 let worker: Worker | undefined;
 let nextId = 1;
+// Model pins the current worker holds (it keeps the models it was sent; see unitWorker.ts).
+const models = new Set<string>();
 const pending = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
 
 function failAll(reason: string) {
@@ -33,6 +35,7 @@ function startWorker(): Worker {
     ? new Worker(new URL("./unitWorkerEntry.mjs", import.meta.url))
     : new Worker(new URL(import.meta.url), { workerData: { maiUnitWorker: true } });
   w.unref();
+  models.clear();
   w.on("message", (answer: UnitAnswer) => {
     const p = pending.get(answer.id);
     if (!p) return;
@@ -56,11 +59,26 @@ function startWorker(): Worker {
   return w;
 }
 
-/** `runUnit` on the worker thread. */
-export function runUnitInWorker(spec: JobSpec, index: number, inputs: RunUnitInputs = {}): Promise<UnitResult> {
+/**
+ * `runUnit` on the worker thread. An infer unit's model is named by the spec's sha256 pin and
+ * `loadModel` is called only if this worker does not hold that model yet (it keeps the last few):
+ * a job's model crosses to the worker once, not once per unit.
+ */
+export async function runUnitInWorker(
+  spec: JobSpec,
+  index: number,
+  inputs: Omit<RunUnitInputs, "modelBytes"> & { loadModel?: () => Promise<Uint8Array> } = {},
+): Promise<UnitResult> {
   worker ??= startWorker();
+  const pin = spec.kind === "infer" ? spec.model.sha256 : undefined;
+  let modelBytes: Uint8Array | undefined;
+  if (inputs.loadModel && (!pin || !models.has(pin))) {
+    modelBytes = await inputs.loadModel();
+    worker ??= startWorker();
+  }
   const id = nextId++;
-  const request: UnitRequest = { id, spec, index, modelBytes: inputs.modelBytes, start: inputs.start };
+  const request: UnitRequest = { id, spec, index, modelBytes, start: inputs.start };
+  if (pin && modelBytes) models.add(pin);
   return new Promise<UnitResult>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     // Held while it has work (a caller awaiting a unit keeps the process alive), idle otherwise.

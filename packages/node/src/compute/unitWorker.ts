@@ -22,6 +22,23 @@ export type UnitAnswer =
   | { id: number; ok: true; result: Awaited<ReturnType<typeof runUnit>> }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; retryable?: boolean } };
 
+// The models this worker was sent, by the spec's sha256 pin (the main thread sends each once).
+const models = new Map<string, Uint8Array>();
+const MAX_MODELS = 4;
+
+function modelFor(request: UnitRequest): Uint8Array | undefined {
+  const pin = request.spec.kind === "infer" ? request.spec.model.sha256 : undefined;
+  if (request.modelBytes) {
+    if (pin) {
+      models.delete(pin);
+      models.set(pin, request.modelBytes);
+      for (const old of models.keys()) if (models.size > MAX_MODELS) models.delete(old);
+    }
+    return request.modelBytes;
+  }
+  return pin ? models.get(pin) : undefined;
+}
+
 /** Serves unit requests on the parent port until the thread is terminated. */
 export function serveUnits(): void {
   const port = parentPort;
@@ -30,7 +47,7 @@ export function serveUnits(): void {
     let answer: UnitAnswer;
     try {
       const result = await runUnit(request.spec, request.index, {
-        modelBytes: request.modelBytes,
+        modelBytes: modelFor(request),
         start: request.start,
         // A training step leaves its activations and gradients dead (tens of MB for a conv net):
         // collected at once, a unit's peak is one step's working set rather than several steps' garbage.

@@ -71,14 +71,14 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
   const count = p.count ?? p.runtimeUnits.length;
   const units: BatchManifest["units"] = [];
   let previousFinal: Uint8Array | undefined;
-  let modelBytes: Uint8Array | undefined;
+  let loadModel: (() => Promise<Uint8Array>) | undefined;
   if (p.spec.kind === "infer" && !p.cheat) {
     const pin = p.spec.model.sha256;
     if (!pin)
       throw new BaseError("the infer spec pins no model sha256: its model cannot be fetched", {
         code: "SPEC_UNRUNNABLE",
       });
-    modelBytes = await p.network.get(pin);
+    loadModel = () => p.network.get(pin);
   }
   for (let j = 0; j < count; j++) {
     if (p.signal?.aborted) throw new BaseError("batch computation interrupted", { retryable: true });
@@ -94,7 +94,7 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     }
     const result = await oneAtATime(p.priority === "audit" ? 0 : 1, async () => {
       const t0 = performance.now();
-      const r = await runUnitInWorker(p.spec, index, { modelBytes, start });
+      const r = await runUnitInWorker(p.spec, index, { loadModel, start });
       p.onUnit?.((performance.now() - t0) / 1000);
       return r;
     });
