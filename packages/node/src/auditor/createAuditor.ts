@@ -124,6 +124,26 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     return result.unitRoots[result.unitRoots.length - 1];
   }
 
+  /** Starts re-executing the drawn unit of a seat this node holds; the result is stored for the commit. */
+  function reExecute(job: MarketJob, i: number, attempt: number, unitIndex: number) {
+    const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
+    seats.delete(`${job.id}:${i}:${attempt}`);
+    startRun(`audit:${job.id}:${i}:${attempt}`, auditSeconds(job, i), async () => {
+      const root = await unitRoot(job, i, attempt, unitIndex);
+      if (!root || ctx.shutdown.aborted) return;
+      ctx.store.transaction(() => {
+        if (ctx.store.work.get(key)?.salt) return;
+        ctx.store.work.put({
+          ...key,
+          phase: "computed",
+          salt: bytesToHex(randomBytes(32)),
+          resultRoot: root,
+          resultBlob: undefined,
+        });
+      });
+    });
+  }
+
   async function audit(job: MarketJob, i: number) {
     const b = job.batches[i];
     if (!b) return;
@@ -141,24 +161,7 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       const a = await read<AuditRecord>("getAudit", [ref]);
       if (a[0] === me && !a[4]) {
         // Our seat: compute, persist, commit.
-        if (!row?.salt) {
-          seats.delete(`${job.id}:${i}:${attempt}`);
-          startRun(`audit:${job.id}:${i}:${attempt}`, auditSeconds(job, i), async () => {
-            const root = await unitRoot(job, i, attempt, Number(a[3]));
-            if (!root || ctx.shutdown.aborted) return;
-            ctx.store.transaction(() => {
-              if (ctx.store.work.get(key)?.salt) return;
-              ctx.store.work.put({
-                ...key,
-                phase: "computed",
-                salt: bytesToHex(randomBytes(32)),
-                resultRoot: root,
-                resultBlob: undefined,
-              });
-            });
-          });
-          return;
-        }
+        if (!row?.salt) return reExecute(job, i, attempt, Number(a[3]));
         const commitment = unitCommitment(job.id, i, attempt, row.resultRoot as Hex, row.salt as Hex, me);
         const r = await sendTx(ctx, {
           to: market,
@@ -190,11 +193,15 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
         intentId: `seat:${seat}:${a[0]}`,
         quiet: true,
       });
-      if (r?.receipt.status === "success") log.info({ job: job.id, batch: i }, "audit seat claimed");
-      else {
+      if (r?.receipt.status !== "success") {
         seats.delete(seat);
         updateLoad();
+        return;
       }
+      log.info({ job: job.id, batch: i }, "audit seat claimed");
+      // The seat is ours from this receipt on: re-execute now rather than a block later.
+      const seated = await read<AuditRecord>("getAudit", [ref]);
+      if (seated[0] === me && !seated[4]) reExecute(job, i, attempt, Number(seated[3]));
       return;
     }
     if (b.state === BatchState.Revealed && row?.phase === "committed") {

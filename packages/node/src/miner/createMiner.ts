@@ -343,9 +343,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       .reduce((sum, w) => sum + Math.max(1, cuOf(w.job, w.batch)) * perCU, 0);
     ctx.compute.minerSeconds = Number.isFinite(queued) ? queued : 0;
     // Just in time: work queued beyond what keeps the worker busy until the next lease could land
-    // (two blocks and a poll) stays open for idle nodes, so the last batches of a job do not pile
-    // up on one node while another waits (a job ends when its slowest node does).
-    const lookahead = 2 * pace.blockSeconds() + ctx.options.pollIntervalMs / 1000 + 1;
+    // (three blocks and a poll: a lease another node won costs a block) stays open for idle nodes,
+    // so the last batches of a job do not pile up on one node while another waits (a job ends when
+    // its slowest node does).
+    const lookahead = 3 * pace.blockSeconds() + ctx.options.pollIntervalMs / 1000 + 1;
     const fits = (cu: number) => {
       const lease = Math.min(maxLease, Math.max(minLease, 2 * Math.ceil(cu / capacity)));
       const ahead = queued + ctx.compute.auditSeconds;
@@ -368,10 +369,14 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       if ((Number(j.status) & (JobStatus.CLOSED | JobStatus.FROZEN)) !== 0 || j.deadline <= view.now) continue;
       if (rejected.has(job.id.toString())) continue;
       if (j.pricePerUnit < ctx.options.minPricePerCU * j.cuPerUnit) continue;
-      const open = job.batches
+      const ready = job.batches
         .map((b, i) => ({ b, i }))
         .filter(({ b, i }) => b.state === BatchState.Open && predecessorReady(job, i));
-      if (open.length === 0) continue;
+      if (ready.length === 0) continue;
+      // Nodes leasing at the same time would all reach for the lowest open batch and all but one
+      // lease would revert: each node starts at its own place in the list (from its address).
+      const from = Number(BigInt(me) % BigInt(ready.length));
+      const open = [...ready.slice(from), ...ready.slice(0, from)];
       const spec = await specOf(job);
       if (spec.kind === "unavailable") {
         log.debug({ job: job.id, err: spec.error }, "job spec not available yet");
