@@ -109,6 +109,39 @@ function relativeInputs(metafile) {
   return [...inputs].sort();
 }
 
+/** The compute worker's bundle, or undefined if it would need an input the main bundle does not have. */
+async function buildWorker(bundleFile, mainInputs) {
+  const result = await esbuild.build({
+    stdin: {
+      contents: 'import { serveUnits } from "./unitWorker.ts";\nserveUnits();\n',
+      resolveDir: path.join(repoRoot, "packages", "node", "src", "compute"),
+      sourcefile: "unit-worker-entry.ts",
+      loader: "ts",
+    },
+    absWorkingDir: repoRoot,
+    outfile: bundlePaths(path.dirname(bundleFile)).workerFile,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    banner: {
+      js: 'import { createRequire as __maiCreateRequire } from "node:module";\nconst require = __maiCreateRequire(import.meta.url);',
+    },
+    keepNames: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    plugins: [externalsPlugin(bundleFile)],
+    metafile: true,
+    write: false,
+    logLevel: "warning",
+  });
+  // The entry text above is part of this script (an input of the stamp); every file it reaches must be too.
+  const missing = Object.keys(result.metafile.inputs).filter(
+    (k) => !k.startsWith("mai-lazy-cjs:") && !k.endsWith("unit-worker-entry.ts") && !mainInputs.has(k),
+  );
+  return missing.length === 0 ? result.outputFiles[0].contents : undefined;
+}
+
 /**
  * Builds dist/mai.mjs and dist/mai.stamp.json (or `entry` into `outDir`: tests). If an input
  * changes while esbuild runs, it builds again (up to 3 times); if the sources never hold still, it
@@ -151,6 +184,11 @@ export async function buildBundle({ entry = path.join(cliDir, "src", "main.ts"),
     const header = Buffer.from(`${HEADER_PREFIX}${hash}\n`, "latin1");
     mkdirSync(path.dirname(bundleFile), { recursive: true });
     removeOldTempFiles(path.dirname(bundleFile));
+    // The node's compute worker thread gets a bundle of its own code only (the runtime): loading the
+    // whole CLI bundle cost a worker about 35 MB. Written before the main bundle and under the same
+    // header, so a worker file matching the main bundle's header comes from the same sources.
+    const worker = await buildWorker(bundleFile, new Set(inputs));
+    if (worker) writeAtomic(bundlePaths(path.dirname(bundleFile)).workerFile, Buffer.concat([header, worker]));
     writeAtomic(bundleFile, Buffer.concat([header, code]));
     if (settled) {
       const stamp = { hash, esbuild: esbuild.version, inputs };

@@ -17,7 +17,11 @@ export const HEADER_PREFIX = "// mai-bundle sha256:";
 
 /** The bundle and its stamp in `outDir` (tests build elsewhere than dist/). */
 export function bundlePaths(outDir = distDir) {
-  return { bundleFile: path.join(outDir, "mai.mjs"), stampFile: path.join(outDir, "mai.stamp.json") };
+  return {
+    bundleFile: path.join(outDir, "mai.mjs"),
+    stampFile: path.join(outDir, "mai.stamp.json"),
+    workerFile: path.join(outDir, "mai-unit-worker.mjs"),
+  };
 }
 
 /** sha256 (hex) of the inputs' repo-relative paths and contents; throws if one cannot be read. */
@@ -32,9 +36,9 @@ export function hashInputs(inputs) {
   return h.digest("hex");
 }
 
-/** The hash on the bundle's first line, or undefined. */
-export function bundleHeaderHash(outDir = distDir) {
-  const { bundleFile } = bundlePaths(outDir);
+/** The hash on the bundle's (or another file's) first line, or undefined. */
+export function bundleHeaderHash(outDir = distDir, file = bundlePaths(outDir).bundleFile) {
+  const bundleFile = file;
   let fd;
   try {
     fd = openSync(bundleFile, "r");

@@ -16,6 +16,7 @@ import path from "node:path";
 import { after, test } from "node:test";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { Worker } from "node:worker_threads";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const cliDir = path.join(root, "packages/cli");
@@ -99,6 +100,29 @@ test("mai runs from the current bundle, with the WebAssembly kernels, and prints
   const bench = await node([bin, "bench", "--json", "--seconds", "0.05"], { MAI_NO_BUNDLE: "" });
   assert.equal(bench.code, 0, bench.stderr);
   assert.equal(JSON.parse(bench.stdout).backend, "wasm");
+});
+
+test("the build writes a compute-only worker bundle under the main bundle's header, and it runs units bit for bit", async () => {
+  const launched = await node([bin, "--help"], { MAI_NO_BUNDLE: "" });
+  assert.equal(launched.code, 0, launched.stderr);
+  const header = (file: string) => readFileSync(path.join(cliDir, "dist", file), "latin1").split("\n", 1)[0];
+  assert.match(header("mai.mjs"), /^\/\/ mai-bundle sha256:[0-9a-f]{64}$/);
+  assert.equal(header("mai-unit-worker.mjs"), header("mai.mjs"));
+  const { runUnit } = await import("@maitoken/runtime");
+  const spec = JSON.parse(readFileSync(path.join(root, "examples/mnist-data.json"), "utf8"));
+  const worker = new Worker(path.join(cliDir, "dist/mai-unit-worker.mjs"));
+  try {
+    const answer = await new Promise<{ id: number; ok: boolean; result: { resultRoot: string } }>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.postMessage({ id: 7, spec, index: 1 });
+    });
+    assert.equal(answer.id, 7);
+    assert.equal(answer.ok, true);
+    assert.equal(answer.result.resultRoot, (await runUnit(spec, 1)).resultRoot);
+  } finally {
+    await worker.terminate();
+  }
 });
 
 test("when the bundle cannot be built, mai runs from source and says so on stderr only", async () => {

@@ -4,6 +4,7 @@
  * held with a retryable error and is started again on the next request. Same code, same bits as
  * calling the runtime directly: the worker runs `runUnit` from the same sources.
  */
+import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { JobSpec, RunUnitInputs, UnitResult } from "@maitoken/runtime";
 import { BaseError } from "../errors.js";
@@ -27,13 +28,34 @@ function failAll(reason: string) {
   }
 }
 
+/** The first line of a file (a bundle's build header), or undefined. */
+function firstLine(url: URL): string | undefined {
+  try {
+    const fd = openSync(url, "r");
+    try {
+      const head = Buffer.alloc(128);
+      const text = head.subarray(0, readSync(fd, head, 0, head.length, 0)).toString("latin1");
+      return text.slice(0, text.indexOf("\n"));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+}
+
 function startWorker(): Worker {
-  // From the CLI bundle every module shares the bundle's URL: the worker runs the bundle, whose
-  // entry serves units when it finds this flag. From the sources it needs a tsx-registering entry.
+  // From the sources the worker needs an entry that registers tsx. From the CLI bundle every module
+  // shares the bundle's URL: the worker runs the compute-only bundle built beside it when its header
+  // says it comes from the same build, else the CLI bundle itself (whose entry serves units on this flag).
   const fromSources = import.meta.url.endsWith(".ts");
+  const lean = new URL("./mai-unit-worker.mjs", import.meta.url);
+  const header = fromSources ? undefined : firstLine(new URL(import.meta.url));
   const w = fromSources
     ? new Worker(new URL("./unitWorkerEntry.mjs", import.meta.url))
-    : new Worker(new URL(import.meta.url), { workerData: { maiUnitWorker: true } });
+    : header?.startsWith("// mai-bundle") && firstLine(lean) === header
+      ? new Worker(lean)
+      : new Worker(new URL(import.meta.url), { workerData: { maiUnitWorker: true } });
   w.unref();
   models.clear();
   w.on("message", (answer: UnitAnswer) => {
