@@ -5,10 +5,9 @@
  * run on the main thread, where every await of a tick, a commit or a blob read waited for the
  * running unit's next yield).
  */
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
 import { type JobSpec, runUnit } from "@maitoken/runtime";
+import { collectGarbage } from "./collectGarbage.js";
 
 export type UnitRequest = {
   id: number;
@@ -68,10 +67,6 @@ export function serveUnits(): void {
     collectGarbage();
   });
 }
-
-// V8's gc() is not exposed by default; a flag set now exposes it to contexts created afterwards.
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
 
 /**
  * The result's byte arrays that own their whole buffer (checkpoints, outputs): moved to the main
