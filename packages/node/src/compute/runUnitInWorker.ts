@@ -14,7 +14,14 @@ let worker: Worker | undefined;
 let nextId = 1;
 // Model pins the current worker holds (it keeps the models it was sent; see unitWorker.ts).
 const models = new Set<string>();
-const pending = new Map<number, { resolve: (r: UnitResult) => void; reject: (e: Error) => void }>();
+type Pending = {
+  resolve: (r: UnitResult) => void;
+  reject: (e: Error) => void;
+  onCheckpoint?: (bytes: Uint8Array, k: number) => void;
+  /** Streamed checkpoints kept for the result when the caller takes none itself. */
+  checkpoints: Uint8Array[];
+};
+const pending = new Map<number, Pending>();
 
 function failAll(reason: string) {
   for (const [id, p] of pending) {
@@ -61,10 +68,17 @@ function startWorker(): Worker {
   w.on("message", (answer: UnitAnswer) => {
     const p = pending.get(answer.id);
     if (!p) return;
+    if ("checkpoint" in answer) {
+      if (p.onCheckpoint) p.onCheckpoint(answer.bytes, answer.checkpoint);
+      else p.checkpoints[answer.checkpoint] = answer.bytes;
+      return;
+    }
     pending.delete(answer.id);
     if (pending.size === 0) w.unref();
-    if (answer.ok) p.resolve(answer.result);
-    else {
+    if (answer.ok) {
+      if (answer.result.kind === "train") answer.result.checkpoints = p.checkpoints;
+      p.resolve(answer.result);
+    } else {
       const e = answer.error;
       const error = new BaseError(e.message, { code: e.code ?? e.name, retryable: e.retryable ?? false });
       p.reject(error);
@@ -82,14 +96,15 @@ function startWorker(): Worker {
 }
 
 /**
- * `runUnit` on the worker thread. An infer unit's model is named by the spec's sha256 pin and
+ * `runUnit` on the worker thread. A training unit's checkpoints arrive one by one as the worker makes
+ * them: to `onCheckpoint` if given (the result then holds none), else into the result. An infer unit's model is named by the spec's sha256 pin and
  * `loadModel` is called only if this worker does not hold that model yet (it keeps the last few):
  * a job's model crosses to the worker once, not once per unit.
  */
 export async function runUnitInWorker(
   spec: JobSpec,
   index: number,
-  inputs: Omit<RunUnitInputs, "modelBytes"> & { loadModel?: () => Promise<Uint8Array> } = {},
+  inputs: Omit<RunUnitInputs, "modelBytes" | "onStep"> & { loadModel?: () => Promise<Uint8Array> } = {},
 ): Promise<UnitResult> {
   worker ??= startWorker();
   const pin = spec.kind === "infer" ? spec.model.sha256 : undefined;
@@ -102,7 +117,7 @@ export async function runUnitInWorker(
   const request: UnitRequest = { id, spec, index, modelBytes, start: inputs.start };
   if (pin && modelBytes) models.add(pin);
   return new Promise<UnitResult>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
+    pending.set(id, { resolve, reject, onCheckpoint: inputs.onCheckpoint, checkpoints: [] });
     // Held while it has work (a caller awaiting a unit keeps the process alive), idle otherwise.
     worker?.ref();
     worker?.postMessage(request);

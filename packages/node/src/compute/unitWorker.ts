@@ -18,6 +18,8 @@ export type UnitRequest = {
 };
 
 export type UnitAnswer =
+  /** A training checkpoint, sent (moved) as soon as it exists; the final answer then holds none. */
+  | { id: number; checkpoint: number; bytes: Uint8Array }
   | { id: number; ok: true; result: Awaited<ReturnType<typeof runUnit>> }
   | { id: number; ok: false; error: { name: string; message: string; code?: string; retryable?: boolean } };
 
@@ -51,7 +53,13 @@ export function serveUnits(): void {
         // A training step leaves its activations and gradients dead (tens of MB for a conv net):
         // collected at once, a unit's peak is one step's working set rather than several steps' garbage.
         onStep: () => collectGarbage(),
+        // Checkpoints leave as they are made, so this thread never holds a unit's K+1 of them.
+        onCheckpoint: (bytes, k) => {
+          const message: UnitAnswer = { id: request.id, checkpoint: k, bytes };
+          port.postMessage(message, ownedBuffers(bytes));
+        },
       });
+      if (result.kind === "train") result.checkpoints = [];
       answer = { id: request.id, ok: true, result };
     } catch (error) {
       const e = error as { name?: string; message?: string; code?: string; retryable?: boolean };

@@ -93,15 +93,29 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
     if (p.spec.kind === "train" && index % p.spec.unitsPerChain !== 0) {
       start = j > 0 ? previousFinal : await predecessorFinal(p);
     }
+    // A training unit's checkpoints go to the blob store as the worker makes them; only the last
+    // (the next unit's start) is kept in memory.
+    const stored: Promise<unknown>[] = [];
+    let storeError: unknown;
+    let last: Uint8Array | undefined;
+    const onCheckpoint = (bytes: Uint8Array) => {
+      last = bytes;
+      stored.push(
+        p.blobs.put(bytes).catch((error) => {
+          storeError ??= error;
+        }),
+      );
+    };
     const result = await oneAtATime(p.priority === "audit" ? 0 : 1, async () => {
       const t0 = performance.now();
-      const r = await runUnitInWorker(p.spec, index, { loadModel, start });
+      const r = await runUnitInWorker(p.spec, index, { loadModel, start, onCheckpoint });
       p.onUnit?.((performance.now() - t0) / 1000);
       return r;
     });
+    await Promise.all(stored);
+    if (storeError) throw storeError;
     if (result.kind === "train") {
-      for (const bytes of result.checkpoints) await p.blobs.put(bytes);
-      previousFinal = result.checkpoints[result.checkpoints.length - 1];
+      previousFinal = last;
       units.push({
         index,
         root: result.resultRoot as Hex,

@@ -30,3 +30,30 @@ test("runUnit runs data units and checks the unit index", async () => {
   assert.equal((await runUnit(spec, 1)).resultRoot, job.unitRoots[1]);
   await assert.rejects(runUnit(spec, 3), RangeError);
 });
+
+test("a train unit hands over each checkpoint as it is made; taking them changes no hash or root", async () => {
+  const spec = smallTrainSpec();
+  const kept = await runUnit(spec, 0);
+  if (kept.kind !== "train") throw new Error("expected a train unit");
+  const handed: { k: number; bytes: Uint8Array }[] = [];
+  const taken = await runUnit(spec, 0, {
+    // Like the node's compute worker: move each buffer away (to another thread) as it arrives.
+    onCheckpoint: (bytes, k) => {
+      handed.push({ k, bytes: bytes.slice() });
+      structuredClone(bytes.buffer, { transfer: [bytes.buffer] });
+    },
+  });
+  if (taken.kind !== "train") throw new Error("expected a train unit");
+  assert.deepEqual(
+    handed.map((h) => h.k),
+    Array.from({ length: spec.checkpoints + 1 }, (_, k) => k),
+  );
+  assert.deepEqual(
+    handed.map((h) => Buffer.from(h.bytes).toString("hex")),
+    kept.checkpoints.map((c) => Buffer.from(c).toString("hex")),
+  );
+  assert.deepEqual(taken.checkpointHashes, kept.checkpointHashes);
+  assert.equal(taken.resultRoot, kept.resultRoot);
+  // What was taken is gone from the result (detached), not copied behind the caller's back.
+  assert.equal(taken.checkpoints[1]?.byteLength, 0);
+});

@@ -14,6 +14,8 @@ export interface RunUnitInputs {
   /** Train, unit > 0 of a chain: the predecessor's final checkpoint bytes. */
   start?: Uint8Array;
   onStep?: (done: number) => void;
+  /** Train: each checkpoint as soon as it exists (see RunTrainUnitParameters.onCheckpoint). */
+  onCheckpoint?: (bytes: Uint8Array, k: number) => void;
 }
 
 /** Chain and position of global train unit `index` (chain-major numbering). */
@@ -32,7 +34,12 @@ export function trainUnitRef(spec: TrainSpec, index: number): TrainUnitRef {
 export async function runUnit(spec: JobSpec, index: number, inputs: RunUnitInputs = {}): Promise<UnitResult> {
   switch (spec.kind) {
     case "train":
-      return runTrainUnit(spec, { ...trainUnitRef(spec, index), start: inputs.start, onStep: inputs.onStep });
+      return runTrainUnit(spec, {
+        ...trainUnitRef(spec, index),
+        start: inputs.start,
+        onStep: inputs.onStep,
+        onCheckpoint: inputs.onCheckpoint,
+      });
     case "infer": {
       if (!inputs.modelBytes) throw new Error("an infer unit needs the ONNX model bytes");
       if (spec.model.sha256 && sha256(inputs.modelBytes) !== spec.model.sha256) {

@@ -32,6 +32,12 @@ export interface RunTrainUnitParameters extends TrainUnitRef {
   start?: Uint8Array;
   /** Called after every optimizer step with the number of steps done in this unit. */
   onStep?: (done: number) => void;
+  /**
+   * Called with each checkpoint k = 0..K as soon as it is encoded and hashed. The callee may take
+   * the bytes (e.g. move them to another thread: a conv net's checkpoints are tens of MB together);
+   * the result's `checkpoints` then hold what it left behind, its hashes and root are unaffected.
+   */
+  onCheckpoint?: (bytes: Uint8Array, k: number) => void;
 }
 
 /** Runs one training unit (S steps, K+1 checkpoints) and returns its result. */
@@ -46,14 +52,18 @@ export function runTrainUnit(spec: TrainSpec, p: RunTrainUnitParameters): TrainU
   }
   const state = openCheckpoint(ctx, startBytes, p.unit * spec.stepsPerUnit);
   const checkpoints = [startBytes];
+  const checkpointHashes = [checkpointHash(startBytes)];
+  p.onCheckpoint?.(startBytes, 0);
   const losses: number[] = [];
   let done = 0;
   for (let j = 0; j < spec.checkpoints; j++) {
     const loss = runSegment(ctx, state, () => p.onStep?.(++done));
     losses.push(loss);
-    checkpoints.push(encodeCheckpoint({ state, loss }));
+    const bytes = encodeCheckpoint({ state, loss });
+    checkpoints.push(bytes);
+    checkpointHashes.push(checkpointHash(bytes));
+    p.onCheckpoint?.(bytes, j + 1);
   }
-  const checkpointHashes = checkpoints.map(checkpointHash);
   return {
     kind: "train",
     chain: p.chain,
