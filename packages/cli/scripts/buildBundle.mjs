@@ -109,24 +109,21 @@ function relativeInputs(metafile) {
   return [...inputs].sort();
 }
 
-/** The compute worker's bundle, or undefined if it would need an input the main bundle does not have. */
-async function buildWorker(bundleFile, mainInputs) {
-  const result = await esbuild.build({
-    stdin: {
-      contents: 'import { serveUnits } from "./unitWorker.ts";\nserveUnits();\n',
-      resolveDir: path.join(repoRoot, "packages", "node", "src", "compute"),
-      sourcefile: "unit-worker-entry.ts",
-      loader: "ts",
-    },
+/** What both bundles (the CLI's and the compute worker's) are built with. */
+function esbuildOptions(bundleFile) {
+  return {
     absWorkingDir: repoRoot,
-    outfile: bundlePaths(path.dirname(bundleFile)).workerFile,
     bundle: true,
     platform: "node",
     format: "esm",
     target: "node20",
+    // Bundled CommonJS dependencies call require(); ESM has none, so give the bundle one.
     banner: {
       js: 'import { createRequire as __maiCreateRequire } from "node:module";\nconst require = __maiCreateRequire(import.meta.url);',
     },
+    // Bundling renames clashing top-level names; keep .name, which logs (error types) and
+    // fastify plugins read. Whitespace and syntax minification save ~7 MB of resident source text
+    // per process; identifiers stay readable in stack traces (use MAI_NO_BUNDLE=1 for source lines).
     keepNames: true,
     minifyWhitespace: true,
     minifySyntax: true,
@@ -134,6 +131,20 @@ async function buildWorker(bundleFile, mainInputs) {
     metafile: true,
     write: false,
     logLevel: "warning",
+  };
+}
+
+/** The compute worker's bundle, or undefined if it would need an input the main bundle does not have. */
+async function buildWorker(bundleFile, mainInputs) {
+  const result = await esbuild.build({
+    ...esbuildOptions(bundleFile),
+    stdin: {
+      contents: 'import { serveUnits } from "./unitWorker.ts";\nserveUnits();\n',
+      resolveDir: path.join(repoRoot, "packages", "node", "src", "compute"),
+      sourcefile: "unit-worker-entry.ts",
+      loader: "ts",
+    },
+    outfile: bundlePaths(path.dirname(bundleFile)).workerFile,
   });
   // The entry text above is part of this script (an input of the stamp); every file it reaches must be too.
   const missing = Object.keys(result.metafile.inputs).filter(
@@ -153,29 +164,7 @@ export async function buildBundle({ entry = path.join(cliDir, "src", "main.ts"),
   const started = Date.now();
   for (let attempt = 1; ; attempt++) {
     const buildStart = Date.now();
-    const result = await esbuild.build({
-      entryPoints: [entry],
-      absWorkingDir: repoRoot,
-      outfile: bundleFile,
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node20",
-      // Bundled CommonJS dependencies call require(); ESM has none, so give the bundle one.
-      banner: {
-        js: 'import { createRequire as __maiCreateRequire } from "node:module";\nconst require = __maiCreateRequire(import.meta.url);',
-      },
-      // Bundling renames clashing top-level names; keep .name, which logs (error types) and
-      // fastify plugins read. Whitespace and syntax minification save ~7 MB of resident source text
-      // per process; identifiers stay readable in stack traces (use MAI_NO_BUNDLE=1 for source lines).
-      keepNames: true,
-      minifyWhitespace: true,
-      minifySyntax: true,
-      plugins: [externalsPlugin(bundleFile)],
-      metafile: true,
-      write: false,
-      logLevel: "warning",
-    });
+    const result = await esbuild.build({ ...esbuildOptions(bundleFile), entryPoints: [entry], outfile: bundleFile });
     const inputs = relativeInputs(result.metafile);
     const hash = hashInputs(inputs);
     const settled = inputs.every((rel) => statSync(path.join(repoRoot, rel)).mtimeMs < buildStart - MTIME_SLACK_MS);
