@@ -321,13 +321,11 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       writeFileSync(path.join(dataDir, "infer.json"), JSON.stringify(inferSpec, null, 2));
       const inferJob = await runJob("infer", inferSpec, dataDir);
       const options = { spec: inferSpec, modelBytes: local.onnx, verifyBatches: 1 };
-      const checked = await sdk
-        .getResults(requester, inferJob.jobId, { ...options, fetchOutputs: true })
-        .catch((error) => {
-          // A result the miner no longer serves (or that fails its proof) is reported, not fatal to the demo.
-          say(`  could not fetch proved outputs: ${(error as Error).message}`);
-          return sdk.getResults(requester, inferJob.jobId, options);
-        });
+      const checked = await sdk.getResults(requester, inferJob.jobId, { ...options, fetchOutputs: true });
+      for (const b of checked.batches) {
+        // A batch whose outputs do not prove is reported, not fatal: the others are still the network's.
+        if (b.outputsError) say(`  batch ${b.index}: outputs not proved (${b.outputsError})`);
+      }
       // The network's own predictions, each row proved against the accepted on-chain roots.
       const labels = getDataset("mnist-v1")[sizes.inferSplit].labels;
       let correct = 0;
@@ -348,7 +346,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       inferAccuracy = total > 0 ? correct / total : undefined;
       predictions = total;
       say(
-        `inference: ${checked.verified} batch re-executed locally; ${total} predictions fetched from the miners and proved; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
+        `inference: ${checked.verified} batch re-executed locally; ${total} predictions fetched from the miners and proved${checked.unproved ? ` (${checked.unproved} batch(es) unproved)` : ""}; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
       );
     }
 

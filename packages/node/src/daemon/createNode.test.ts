@@ -6,6 +6,9 @@ import path from "node:path";
 import { type Address, type Hex, hexToString } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { encryptKeystore } from "../keys/encryptKeystore.js";
+import type { BatchManifest } from "../miner/BatchManifest.js";
+import { createSdkClients } from "../sdk/createSdkClients.js";
+import { getResults } from "../sdk/getResults.js";
 import { anvilKeys } from "../testing/anvilKeys.js";
 import { batchRef } from "./batchRef.js";
 import { BatchState } from "./BatchState.js";
@@ -87,6 +90,25 @@ test("an honest miner and an auditor complete an audited job: batches accepted, 
       90_000,
     );
   }
+  // The requester fetches both batches' output rows from the miner, each proved against its root.
+  const sdkClients = await createSdkClients({ rpcUrl: net.anvil.rpcUrl, deployment: net.deployment });
+  const proved = await getResults(sdkClients, jobId, { spec: dataSpec, fetchOutputs: true });
+  assert.equal(proved.unproved, 0);
+  assert.deepEqual(
+    proved.batches.map((b) => (b.outputs?.length ?? 0) > 0),
+    [true, true],
+  );
+  // The miner loses batch 1's output rows: that batch is reported unproved, batch 0 still proves.
+  const batch1 = miner.context.store.work.get({ job: jobId, batch: 1, attempt: 0, role: "miner" });
+  const manifest = JSON.parse(
+    new TextDecoder().decode(await miner.context.blobs.get(batch1?.resultBlob as string)),
+  ) as BatchManifest;
+  for (const u of manifest.units) await miner.context.blobs.delete(u.output as string);
+  const partial = await getResults(sdkClients, jobId, { spec: dataSpec, fetchOutputs: true });
+  assert.equal(partial.unproved, 1);
+  assert.ok((partial.batches[0]?.outputs?.length ?? 0) > 0);
+  assert.equal(partial.batches[1]?.outputs, undefined);
+  assert.match(partial.batches[1]?.outputsError ?? "", /./);
   // Both audits matched: the auditor revealed with proofs (its rows are written once its receipts arrive).
   await waitFor("auditor rows", async () =>
     auditor.context.store.work.listByPhase("auditor", ["revealed"]).length === 2 ? true : undefined,

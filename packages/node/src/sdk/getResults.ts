@@ -31,6 +31,12 @@ export type BatchResult = {
   verified?: boolean;
   /** With `fetchOutputs`: each unit's output rows (infer/data), proved against the on-chain root. */
   outputs?: { unit: number; output: Tensor }[];
+  /**
+   * With `fetchOutputs`: why this accepted batch's outputs could not be fetched or proved (its miner
+   * is offline, or was slashed for it and serves rows that do not prove). The other batches' outputs
+   * are still returned; re-post the missing rows or re-execute them locally.
+   */
+  outputsError?: string;
 };
 
 export type GetResultsReturnType = {
@@ -39,6 +45,8 @@ export type GetResultsReturnType = {
   batches: BatchResult[];
   /** Number of batches re-executed and found equal. */
   verified: number;
+  /** With `fetchOutputs`: accepted batches whose outputs could not be proved (see `outputsError`). */
+  unproved: number;
 };
 
 const REVEALED: ReadonlySet<BatchStateName> = new Set(["Revealed", "Disputed", "Verified", "Accepted"]);
@@ -114,17 +122,24 @@ export async function getResults(
       verified += 1;
     }
   }
+  let unproved = 0;
   if (parameters.fetchOutputs) {
     for (const batch of batches) {
       if (batch.state !== "Accepted" || !batch.resultRoot) continue;
-      const fetched = await fetchBatchOutputs(clients, {
-        jobId,
-        batchIndex: batch.index,
-        node: batch.node,
-        root: batch.resultRoot,
-      });
-      batch.outputs = fetched.outputs;
+      try {
+        const fetched = await fetchBatchOutputs(clients, {
+          jobId,
+          batchIndex: batch.index,
+          node: batch.node,
+          root: batch.resultRoot,
+        });
+        batch.outputs = fetched.outputs;
+      } catch (error) {
+        // One batch's miner cannot hold back (or poison) the others' proved outputs.
+        batch.outputsError = (error as Error).message;
+        unproved += 1;
+      }
     }
   }
-  return { jobId, done: status.done, batches, verified };
+  return { jobId, done: status.done, batches, verified, unproved };
 }
