@@ -1,14 +1,14 @@
 /**
  * Runs a unit on the node's compute worker thread (started on first use, one per process; it keeps
- * the process alive only while it has work). Requests are answered in order; a worker that dies fails what it
- * held with a retryable error and is started again on the next request. Same code, same bits as
+ * the process alive only while it has work). Requests are answered in order; a worker that dies
+ * fails what it held with a retryable error and is started again on the next request. Same code, same bits as
  * calling the runtime directly: the worker runs `runUnit` from the same sources.
  */
 import { closeSync, openSync, readSync } from "node:fs";
 import { Worker } from "node:worker_threads";
 import type { JobSpec, RunUnitInputs, UnitResult } from "@maitoken/runtime";
 import { BaseError } from "../errors.js";
-import type { UnitAnswer, UnitRequest } from "./unitWorker.js";
+import { MAX_WORKER_MODELS, type UnitAnswer, type UnitRequest } from "./unitWorker.js";
 
 let worker: Worker | undefined;
 let nextId = 1;
@@ -75,6 +75,8 @@ function startWorker(): Worker {
     }
     pending.delete(answer.id);
     if (pending.size === 0) w.unref();
+    // A worker without the model (it should not happen): send it again with the next request.
+    if (!answer.ok && answer.error.code === "MODEL_NOT_HELD") models.clear();
     if (answer.ok) {
       if (answer.result.kind === "train") answer.result.checkpoints = p.checkpoints;
       p.resolve(answer.result);
@@ -96,10 +98,10 @@ function startWorker(): Worker {
 }
 
 /**
- * `runUnit` on the worker thread. A training unit's checkpoints arrive one by one as the worker makes
- * them: to `onCheckpoint` if given (the result then holds none), else into the result. An infer unit's model is named by the spec's sha256 pin and
- * `loadModel` is called only if this worker does not hold that model yet (it keeps the last few):
- * a job's model crosses to the worker once, not once per unit.
+ * `runUnit` on the worker thread. A training unit's checkpoints arrive one by one as the worker
+ * makes them: to `onCheckpoint` if given (the result then holds none), else into the result. An
+ * infer unit's model is named by the spec's sha256 pin and `loadModel` is called only if this
+ * worker does not hold that model yet: a job's model crosses to the worker once, not once per unit.
  */
 export async function runUnitInWorker(
   spec: JobSpec,
@@ -115,7 +117,12 @@ export async function runUnitInWorker(
   }
   const id = nextId++;
   const request: UnitRequest = { id, spec, index, modelBytes, start: inputs.start };
-  if (pin && modelBytes) models.add(pin);
+  if (pin && modelBytes) {
+    // The worker keeps the last MAX_WORKER_MODELS models it was sent, in the order sent: so does this set.
+    models.delete(pin);
+    models.add(pin);
+    for (const old of models) if (models.size > MAX_WORKER_MODELS) models.delete(old);
+  }
   return new Promise<UnitResult>((resolve, reject) => {
     pending.set(id, { resolve, reject, onCheckpoint: inputs.onCheckpoint, checkpoints: [] });
     // Held while it has work (a caller awaiting a unit keeps the process alive), idle otherwise.

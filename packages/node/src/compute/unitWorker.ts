@@ -25,7 +25,7 @@ export type UnitAnswer =
 
 // The models this worker was sent, by the spec's sha256 pin (the main thread sends each once).
 const models = new Map<string, Uint8Array>();
-const MAX_MODELS = 4;
+export const MAX_WORKER_MODELS = 4;
 
 function modelFor(request: UnitRequest): Uint8Array | undefined {
   const pin = request.spec.kind === "infer" ? request.spec.model.sha256 : undefined;
@@ -33,11 +33,18 @@ function modelFor(request: UnitRequest): Uint8Array | undefined {
     if (pin) {
       models.delete(pin);
       models.set(pin, request.modelBytes);
-      for (const old of models.keys()) if (models.size > MAX_MODELS) models.delete(old);
+      for (const old of models.keys()) if (models.size > MAX_WORKER_MODELS) models.delete(old);
     }
     return request.modelBytes;
   }
-  return pin ? models.get(pin) : undefined;
+  const held = pin ? models.get(pin) : undefined;
+  if (pin && !held) {
+    throw Object.assign(new Error("the compute worker does not hold this job's model"), {
+      code: "MODEL_NOT_HELD",
+      retryable: true,
+    });
+  }
+  return held;
 }
 
 /** Serves unit requests on the parent port until the thread is terminated. */
