@@ -7,7 +7,7 @@
  */
 import { parentPort } from "node:worker_threads";
 import { type JobSpec, runUnit } from "@maitoken/runtime";
-import { collectGarbage } from "./collectGarbage.js";
+import { collectHeapGarbage } from "./collectHeapGarbage.js";
 
 export type UnitRequest = {
   id: number;
@@ -59,7 +59,7 @@ export function serveUnits(): void {
         start: request.start,
         // A training step leaves its activations and gradients dead (tens of MB for a conv net):
         // collected at once, a unit's peak is one step's working set rather than several steps' garbage.
-        onStep: () => collectGarbage(),
+        onStep: () => collectHeapGarbage(),
         // Checkpoints leave as they are made, so this thread never holds a unit's K+1 of them.
         onCheckpoint: (bytes, k) => {
           const message: UnitAnswer = { id: request.id, checkpoint: k, bytes };
@@ -79,7 +79,7 @@ export function serveUnits(): void {
     port.postMessage(answer, answer.ok ? ownedBuffers(answer.result) : []);
     // A unit leaves tens of MB of dead activations and copies behind; V8 collects them when it sees
     // fit, often only after the next unit has added its own, and the process's peak is the sum.
-    collectGarbage();
+    collectHeapGarbage();
   });
 }
 

@@ -14,7 +14,7 @@ import type { BlobStore } from "../blobs/createBlobStore.js";
 import type { BatchManifest } from "./BatchManifest.js";
 import { fetchManifest } from "./fetchManifest.js";
 import { runUnitInWorker } from "../compute/runUnitInWorker.js";
-import { collectGarbage } from "../compute/collectGarbage.js";
+import { collectHeapGarbage } from "../compute/collectHeapGarbage.js";
 
 export type ComputeBatchParameters = {
   spec: JobSpec;
@@ -143,7 +143,7 @@ export async function computeBatch(p: ComputeBatchParameters): Promise<ComputeBa
   };
   const put = await p.blobs.put(new TextEncoder().encode(JSON.stringify(manifest)));
   // The units' checkpoints and outputs are in the blob store now: free their memory at once.
-  collectGarbage();
+  collectHeapGarbage();
   return { manifest, manifestHash: put.hash, unitRoots };
 }
 

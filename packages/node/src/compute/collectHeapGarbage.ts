@@ -9,4 +9,4 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 
 setFlagsFromString("--expose-gc");
-export const collectGarbage = runInNewContext("gc") as () => void;
+export const collectHeapGarbage = runInNewContext("gc") as () => void;
