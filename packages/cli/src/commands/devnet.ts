@@ -49,7 +49,7 @@ export function devnetCommand(): Command {
     .option("--headless", "no live view; print one JSON summary line at the end")
     .option(
       "--exit-after-jobs <n>",
-      "stop after this many jobs finished (1: training only, 2: + inference)",
+      "stop after this many jobs finished (1: training only, 2: + inference, more: further inference jobs, each over the next slice of the split)",
       parseIntArg,
     )
     .option("--data-dir <dir>", "where deployments, node data and logs go (default: a new temp dir)")
@@ -94,6 +94,16 @@ async function workloadSeconds(url: string, kind: string): Promise<{ primary: nu
     if (l.includes('role="miner"')) seconds.primary += value;
   }
   return seconds;
+}
+
+/** A node's resident memory and live V8 heap (after its last full collection) in MB, from its /metrics. */
+async function memoryMb(url: string): Promise<{ rss: number; heap: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name: string) => {
+    const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) / 2 ** 20 : 0;
+  };
+  return { rss: gauge("mai_process_resident_memory_bytes"), heap: gauge("mai_heap_live_bytes") };
 }
 
 async function runDevnet(o: DevnetOptions): Promise<void> {
@@ -266,6 +276,8 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     const honest = nodes.filter((_, i) => !members[i]?.cheat);
     let useful = 0;
     let primaryShare = 0;
+    const rssMbByJob: number[] = [];
+    const heapMbByJob: number[] = [];
     const runJob = async (title: string, spec: { kind: string }, baseDir: string) => {
       const busyBefore = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
       const posted = await sdk.submitJob(requester, {
@@ -292,6 +304,10 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
         `${title}: done in ${wall.toFixed(1)} s; miners busy in the runtime ${busy.toFixed(1)} s (${(useful * 100).toFixed(1)}% of their wall time; their own units ${(primaryShare * 100).toFixed(1)}%, audits the rest)`,
       );
       jobsDone += 1;
+      // The honest miners' memory once each job is over: flat when nothing grows with the jobs seen.
+      const memory = await Promise.all(honest.map((n) => memoryMb(n.url)));
+      rssMbByJob.push(Math.round(Math.max(...memory.map((m) => m.rss))));
+      heapMbByJob.push(Math.round(10 * Math.max(...memory.map((m) => m.heap))) / 10);
       return posted;
     };
 
@@ -313,40 +329,51 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       `training: ${matches}/${results.batches.length} accepted batch roots equal the local replay; chain 0 test accuracy ${(trainAccuracy * 100).toFixed(2)}%`,
     );
 
-    // 2. Batch inference with the trained model, served as a blob.
+    // 2. Batch inference with the trained model, served as a blob: one job, or more one after another
+    //    (each over the next slice of the split) to watch the miners' memory over many jobs.
     if (jobsWanted >= 2) {
       const onnxFile = path.join(dataDir, "mnist-trained.onnx");
       writeFileSync(onnxFile, local.onnx);
-      const inferSpec = demoInferSpec(sizes, trainSpec, path.basename(onnxFile), local.sha256);
-      writeFileSync(path.join(dataDir, "infer.json"), JSON.stringify(inferSpec, null, 2));
-      const inferJob = await runJob("infer", inferSpec, dataDir);
-      const options = { spec: inferSpec, modelBytes: local.onnx, verifyBatches: 1 };
-      const checked = await sdk.getResults(requester, inferJob.jobId, { ...options, fetchOutputs: true });
-      for (const b of checked.batches) {
-        // A batch whose outputs do not prove is reported, not fatal: the others are still the network's.
-        if (b.outputsError) say(`  batch ${b.index}: outputs not proved (${b.outputsError})`);
-      }
-      // The network's own predictions, each row proved against the accepted on-chain roots.
       const labels = getDataset("mnist-v1")[sizes.inferSplit].labels;
+      const slices = Math.max(1, Math.floor(labels.length / sizes.inferItems));
       let correct = 0;
-      let total = 0;
-      for (const b of checked.batches) {
-        for (const { unit, output } of b.outputs ?? []) {
-          const classes = output.shape[1] ?? 1;
-          for (let i = 0; i < (output.shape[0] ?? 0); i++) {
-            let best = 0;
-            for (let c = 1; c < classes; c++) {
-              if ((output.data[i * classes + c] as number) > (output.data[i * classes + best] as number)) best = c;
+      let verified = 0;
+      let unproved = 0;
+      for (let k = 0; k < jobsWanted - 1; k++) {
+        const start = (k % slices) * sizes.inferItems;
+        const inferSpec = demoInferSpec(sizes, trainSpec, path.basename(onnxFile), local.sha256, start);
+        writeFileSync(path.join(dataDir, "infer.json"), JSON.stringify(inferSpec, null, 2));
+        const inferJob = await runJob(
+          jobsWanted > 2 ? `infer ${k + 1}/${jobsWanted - 1}` : "infer",
+          inferSpec,
+          dataDir,
+        );
+        const options = { spec: inferSpec, modelBytes: local.onnx, verifyBatches: 1 };
+        const checked = await sdk.getResults(requester, inferJob.jobId, { ...options, fetchOutputs: true });
+        verified += checked.verified;
+        unproved += checked.unproved;
+        for (const b of checked.batches) {
+          // A batch whose outputs do not prove is reported, not fatal: the others are still the network's.
+          if (b.outputsError) say(`  batch ${b.index}: outputs not proved (${b.outputsError})`);
+        }
+        // The network's own predictions, each row proved against the accepted on-chain roots.
+        for (const b of checked.batches) {
+          for (const { unit, output } of b.outputs ?? []) {
+            const classes = output.shape[1] ?? 1;
+            for (let i = 0; i < (output.shape[0] ?? 0); i++) {
+              let best = 0;
+              for (let c = 1; c < classes; c++) {
+                if ((output.data[i * classes + c] as number) > (output.data[i * classes + best] as number)) best = c;
+              }
+              if (best === labels[start + unit * sizes.itemsPerUnit + i]) correct += 1;
+              predictions += 1;
             }
-            if (best === labels[unit * sizes.itemsPerUnit + i]) correct += 1;
-            total += 1;
           }
         }
       }
-      inferAccuracy = total > 0 ? correct / total : undefined;
-      predictions = total;
+      inferAccuracy = predictions > 0 ? correct / predictions : undefined;
       say(
-        `inference: ${checked.verified} batch re-executed locally; ${total} predictions fetched from the miners and proved${checked.unproved ? ` (${checked.unproved} batch(es) unproved)` : ""}; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
+        `inference: ${verified} batch(es) re-executed locally; ${predictions} predictions fetched from the miners and proved${unproved ? ` (${unproved} batch(es) unproved)` : ""}; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
       );
     }
 
@@ -418,6 +445,8 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       primaryFraction: Math.round(primaryShare * 1000) / 1000,
       seconds: Math.round((performance.now() - started) / 100) / 10,
       peakRssMb: Math.round(Math.max(...nodes.map((n) => n.peakRssMb()))),
+      rssMbByJob,
+      heapMbByJob,
     };
     if (!o.headless) {
       say(

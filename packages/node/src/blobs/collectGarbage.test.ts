@@ -170,3 +170,38 @@ test("gc keeps artefacts of a computation in flight, however old, and whatever t
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("gc collects a finished job that left the market view after its grace period, and forgets it", async () => {
+  const { dir, blobs, store, work } = await setup();
+  try {
+    const t0 = Date.now();
+    const spec4 = await blobs.put(text(JSON.stringify({ kind: "train", n: 4 })));
+    const manifest4 = await blobs.put(text(JSON.stringify({ version: 1, units: [], n: 4 })));
+    await blobs.pin(manifest4.hash);
+    work(4n, 0, "done", manifest4.hash);
+    // Job 5's row outlives its job in the view, and the scanner does not know job 5 finished.
+    const manifest5 = await blobs.put(text(JSON.stringify({ version: 1, units: [], n: 5 })));
+    work(5n, 0, "done", manifest5.hash);
+    const finishedJobs = (id: bigint) => id === 4n;
+    const run = (jobs: MarketJob[], at: number) =>
+      collectGarbage({ blobs, store, jobs, isFinished: finishedJobs, graceMs: HOUR, now: () => at });
+
+    // Seen final in the view at t0 + 10 h (its blobs are long past the mtime grace).
+    const seen = await run([job(4n, spec4.hash, JobStatus.CLOSED | JobStatus.FINAL)], t0 + 10 * HOUR);
+    assert.equal(seen.deleted.length, 0);
+    // Half an hour later the view no longer lists it (the scanner keeps only the last to finish):
+    // still within its grace period, so its spec and result stay, pinned.
+    const gone = await run([], t0 + 10.5 * HOUR);
+    assert.equal(gone.deleted.length, 0, "finished less than the grace period ago");
+    assert.ok(blobs.isPinned(manifest4.hash));
+    // Past the grace period: spec and result go, the pin is released and the kv entry is dropped.
+    const past = await run([], t0 + 11.5 * HOUR);
+    assert.deepEqual(new Set(past.deleted), new Set([spec4.hash, manifest4.hash]));
+    assert.equal(past.pinsReleased, 1);
+    assert.deepEqual(store.kv.get("blobGc.finished"), {}, "a job past its grace and out of the view is forgotten");
+    assert.ok(blobs.has(manifest5.hash), "a row of a job not known finished keeps its blobs");
+  } finally {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,18 +1,21 @@
 /**
  * Blob garbage collection for the daemon: decides from the market view and the work table which
  * blobs a live job may still need, then lets the store's `gc` delete the rest. Invariant: a blob is
- * deleted only when no job that is not `FINAL` (or turned `FINAL` less than the grace period ago)
- * names it, no work row of such a job names it, it is not pinned, and it was last written before
- * every computation still in flight began and more than the grace period ago. Crash-safe by
- * construction: each delete is one unlink of a blob that was already dead, and the only state kept
- * between runs (when each job was first seen final) is a kv row written in one transaction.
+ * deleted only when no job that is not finished (or finished less than the grace period ago) names
+ * it, no work row of such a job names it, it is not pinned, and it was last written before every
+ * computation still in flight began and more than the grace period ago. Crash-safe by construction:
+ * each delete is one unlink of a blob that was already dead, and the only state kept between runs
+ * (when each job was first seen finished, and its spec) is a kv row written in one transaction.
  *
  * What "named" covers: the spec (the job's `specHash`) and every sha256 the spec mentions (an infer
  * job's model, data files); this node's manifests from its work rows and every checkpoint and
  * output they list (what successors, auditors, committees and the requester fetch).
+ *
+ * Bounded by time, not by history: the market view lists open jobs and the last to finish only, so
+ * a job that finished earlier is known through `isFinished` and its kv entry, which is dropped once
+ * the job is out of the view and past the grace period. The work table is streamed, not loaded.
  */
-import { JobStatus } from "../daemon/BatchState.js";
-import type { MarketJob } from "../daemon/scanMarket.js";
+import { type MarketJob, isJobFinished } from "../daemon/scanMarket.js";
 import type { Store } from "../store/openStore.js";
 import type { BlobHash } from "./toBlobHash.js";
 import type { BlobStore, GcResult } from "./createBlobStore.js";
@@ -20,8 +23,13 @@ import type { BlobStore, GcResult } from "./createBlobStore.js";
 export type CollectGarbageParameters = {
   blobs: BlobStore;
   store: Store;
-  /** Every job of the market (the daemon's `MarketView.jobs`). */
+  /** The jobs of the market view (the daemon's `MarketView.jobs`: open ones and the last to finish). */
   jobs: readonly MarketJob[];
+  /**
+   * Whether a job missing from `jobs` is finished (`MarketView.isFinished`). Default: no, so a work
+   * row of a job the view does not show keeps its blobs.
+   */
+  isFinished?: (id: bigint) => boolean;
   /**
    * Blobs written less than this long ago are kept whatever refers to them (uploads for a job not
    * scanned yet, a download in progress), and a job's blobs outlive its `FINAL` by as much (the
@@ -39,7 +47,9 @@ export type CollectGarbageParameters = {
 
 export type CollectGarbageReturnType = GcResult & { pinsReleased: number };
 
-const FINAL_SEEN_KEY = "blobGc.finalSeen";
+const FINISHED_KEY = "blobGc.finished";
+// Written by earlier versions: when each job was first seen final (no spec; superseded).
+const LEGACY_FINAL_SEEN_KEY = "blobGc.finalSeen";
 // Phases after which a work row computes nothing more (createMiner); other rows may be mid-computation.
 const TERMINAL = new Set(["done", "lost", "abandoned"]);
 // File times come from the kernel's coarse clock and may trail Date.now() by a few ms (or more on
@@ -62,47 +72,57 @@ type WorkRow = {
 export async function collectGarbage(p: CollectGarbageParameters): Promise<CollectGarbageReturnType> {
   const now = (p.now ?? Date.now)();
   const needed = new Set<BlobHash>();
-  const finalSeen = p.store.kv.get<Record<string, number>>(FINAL_SEEN_KEY) ?? {};
-  const jobs = new Map<string, MarketJob>();
-  // Jobs whose blobs must stay: not final, or final for less than the grace period.
-  const kept = new Set<string>();
+  // When each finished job was first seen finished, and its spec (to keep it through the grace period).
+  const finished = p.store.kv.get<Record<string, { at: number; spec: string }>>(FINISHED_KEY) ?? {};
+  const inView = new Set<string>();
+  // Jobs whose blobs must stay (id → spec): not finished, or finished for less than the grace period.
+  const kept = new Map<string, string>();
   for (const entry of p.jobs) {
     const id = entry.id.toString();
-    jobs.set(id, entry);
-    if ((Number(entry.job.status) & JobStatus.FINAL) !== 0) {
-      finalSeen[id] ??= now;
-      if (now - (finalSeen[id] as number) < p.graceMs) kept.add(id);
-    } else {
-      kept.add(id);
-    }
+    const spec = entry.job.specHash.slice(2).toLowerCase();
+    inView.add(id);
+    if (isJobFinished(entry)) finished[id] ??= { at: now, spec };
+    else kept.set(id, spec);
   }
-  p.store.transaction(() => p.store.kv.set(FINAL_SEEN_KEY, finalSeen));
+  for (const [id, seen] of Object.entries(finished)) {
+    if (now - seen.at < p.graceMs) kept.set(id, seen.spec);
+    // Past the grace period and out of the view: nothing will ask about it again.
+    else if (!inView.has(id)) delete finished[id];
+  }
+  p.store.transaction(() => {
+    p.store.kv.set(FINISHED_KEY, finished);
+    p.store.kv.delete(LEGACY_FINAL_SEEN_KEY);
+  });
 
-  for (const id of kept) {
-    const spec = (jobs.get(id) as MarketJob).job.specHash.slice(2).toLowerCase();
+  for (const spec of kept.values()) {
     needed.add(spec);
     await addMentioned(p.blobs, spec, needed);
   }
 
   let inFlightSince = Number.POSITIVE_INFINITY;
   const released: BlobHash[] = [];
-  const rows = p.store.db.prepare("SELECT job, role, phase, result_blob, updated_at FROM work").all() as WorkRow[];
-  for (const row of rows) {
-    // A row of a job the view does not hold (another deployment's store?) is kept, to be safe.
-    const live = kept.has(row.job) || !jobs.has(row.job);
+  const results: BlobHash[] = [];
+  // Streamed, so a long history costs no memory; nothing may await while the statement is open (it
+  // holds the connection the other roles use).
+  const rows = p.store.db.prepare("SELECT job, role, phase, result_blob, updated_at FROM work").iterate();
+  for (const row of rows as Iterable<WorkRow>) {
+    // A row of a job the view does not show is kept unless the job is known finished (not this
+    // market's job, or one past the market's last job, is kept to be safe).
+    const live = kept.has(row.job) || (!inView.has(row.job) && !isFinishedJob(p, row.job));
     const blob = row.result_blob?.toLowerCase();
     if (!live) {
-      // A final job paid or refunded every batch: the node's own results need no pin any more.
+      // A finished job paid or refunded every batch: the node's own results need no pin any more.
       if (blob && p.blobs.isPinned(blob)) released.push(blob);
-      continue;
-    }
-    if (blob) {
-      needed.add(blob);
-      await addMentioned(p.blobs, blob, needed);
+    } else if (blob) {
+      results.push(blob);
     } else if (!TERMINAL.has(row.phase)) {
       // Artefacts of a computation in progress are written before any row names them.
       inFlightSince = Math.min(inFlightSince, row.updated_at);
     }
+  }
+  for (const blob of results) {
+    needed.add(blob);
+    await addMentioned(p.blobs, blob, needed);
   }
   for (const hash of released) if (!needed.has(hash)) await p.blobs.unpin(hash);
 
@@ -124,6 +144,11 @@ export async function collectGarbage(p: CollectGarbageParameters): Promise<Colle
     "blob gc finished",
   );
   return { ...result, pinsReleased: released.length };
+}
+
+function isFinishedJob(p: CollectGarbageParameters, job: string): boolean {
+  if (!p.isFinished || !/^\d+$/.test(job)) return false;
+  return p.isFinished(BigInt(job));
 }
 
 /** Adds every sha256 that the JSON blob `hash` mentions (a spec's inputs, a manifest's artefacts). */

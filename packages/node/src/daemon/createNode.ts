@@ -8,6 +8,7 @@ import path from "node:path";
 import { jobMarketAbi, loadDeployment, maiTokenAbi, nodeRegistryAbi, rewardEngineAbi } from "@maitoken/protocol";
 import { type Address, type Hex, type PublicClient, createPublicClient, decodeEventLog, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { createJobProviders } from "../api/createJobProviders.js";
 import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
 import { createChainSync } from "../chain/createChainSync.js";
@@ -132,6 +133,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     logger: logger.child({ role: "sync" }),
   });
   let lastView: MarketView | undefined;
+
   let pausedSince: number | undefined;
   let context: NodeContext | undefined;
   const server = createHttpServer({
@@ -212,21 +214,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
           .all(q.jobId?.toString() ?? null, q.jobId?.toString() ?? null, q.limit, q.offset);
         return { node: account.address, batches: rows };
       },
-      // Jobs as of the last market scan (the explorer's live view; read-only, never a decision input).
-      jobs: (q) => {
-        const jobs = (lastView?.jobs ?? []).filter(
-          (j) => !q.requester || j.job.requester.toLowerCase() === q.requester.toLowerCase(),
-        );
-        return {
-          head: lastView?.head,
-          total: jobs.length,
-          jobs: jobs.slice(q.offset, q.offset + q.limit).map((j) => ({ id: j.id, ...j.job, batches: j.batches })),
-        };
-      },
-      job: (id) => {
-        const j = lastView?.jobs.find((x) => x.id === id);
-        return j ? { id: j.id, ...j.job, batches: j.batches } : undefined;
-      },
+      ...createJobProviders({ client, market, view: () => lastView }),
       rewards: async () => {
         const engine = deployment.contracts.rewardEngine;
         const read = (
@@ -308,7 +296,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
   if (options.roles.includes("keeper")) roles.push({ name: "keeper", ...createKeeper(context) });
   if (options.roles.includes("auditor")) roles.push({ name: "auditor", ...createAuditor(context, network) });
   if (options.roles.includes("miner")) roles.push({ name: "miner", ...createMiner(context, network) });
-  const scanner = createMarketScanner(client, market);
+  const scanner = createMarketScanner(client, market, { store });
   const collect = createCollector(context);
   roles.push({ name: "earnings", tick: collect });
 

@@ -97,6 +97,7 @@ export function createKeeper(ctx: NodeContext): Keeper {
         blobs: ctx.blobs,
         store: ctx.store,
         jobs: view.jobs,
+        isFinished: view.isFinished,
         graceMs: ctx.options.blobGcGraceMinutes * 60_000,
         logger: ctx.logger,
         metrics: ctx.metrics,
@@ -114,8 +115,8 @@ export function createKeeper(ctx: NodeContext): Keeper {
         const { id, job, batches } = entry;
         const c = Number(job.chains);
         // A final job has nothing in flight and its open value went back when it closed: closing its
-        // orphans would move nothing, and the scanner never re-reads it (a call another keeper made first
-        // would be estimated again every tick).
+        // orphans would move nothing, and the scanner reads it for a few more blocks (a call another
+        // keeper made first would be estimated again every tick).
         const final = (Number(job.status) & JobStatus.FINAL) !== 0;
         for (let i = 0; i < batches.length; i++) {
           if (ctx.shutdown.aborted) return;

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { register as globalRegistry } from "prom-client";
+import { collectHeapGarbage, liveHeapBytes } from "../compute/collectHeapGarbage.js";
 import { createMetrics } from "./createMetrics.js";
 
 test("each node gets its own registry with the node metrics and process metrics", async () => {
@@ -28,4 +29,21 @@ test("each node gets its own registry with the node metrics and process metrics"
   assert.doesNotMatch(textB, /kind="train"/);
   assert.doesNotMatch(textB, /process_resident_memory_bytes/);
   assert.equal((await globalRegistry.metrics()).trim(), "", "nothing leaks into prom-client's global registry");
+});
+
+test("the live heap gauge reports the heap right after the last forced collection", async () => {
+  const metrics = createMetrics({ processMetrics: false });
+  collectHeapGarbage();
+  const live = liveHeapBytes() as number;
+  assert.ok(live > 1_000_000, "a Node heap holds more than 1 MB");
+  // Garbage made after the collection does not move the gauge; the next collection does.
+  const garbage = Array.from({ length: 50_000 }, (_, i) => ({ i, s: `x${i}` }));
+  assert.equal(garbage.length, 50_000);
+  const value = async () =>
+    Number(/^mai_heap_live_bytes (\d+)$/m.exec(await metrics.registry.metrics())?.[1] ?? Number.NaN);
+  assert.equal(await value(), live);
+  const kept = garbage;
+  collectHeapGarbage();
+  assert.ok((await value()) > live + 1_000_000, "50,000 objects still referenced count as live");
+  assert.equal(kept.length, 50_000);
 });

@@ -5,6 +5,7 @@
  * touch only the metrics they own.
  */
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { liveHeapBytes } from "../compute/collectHeapGarbage.js";
 
 export type CreateMetricsParameters = {
   /** Prepended to every metric name. Default `mai_`. */
@@ -77,6 +78,15 @@ export function createMetrics(parameters: CreateMetricsParameters = {}) {
       name: `${prefix}chain_head_lag_blocks`,
       help: "Blocks between the chain head and the last block this node has processed",
       registers,
+    }),
+    heapLive: new Gauge({
+      name: `${prefix}heap_live_bytes`,
+      help: "V8 heap in use on the main thread right after the last full collection (after each batch): live objects only",
+      registers,
+      collect() {
+        const bytes = liveHeapBytes();
+        if (bytes !== undefined) this.set(bytes);
+      },
     }),
     blobBytes: new Gauge({
       name: `${prefix}blob_store_bytes`,

@@ -34,12 +34,15 @@ export type Miner = {
 };
 
 const ACTIVE = ["leased", "computed", "committed", "revealed", "proven"] as const;
+const MAX_SPECS = 64;
+const MAX_REJECTED_JOBS = 1024;
 const REVEALABLE_AFTER_DRAW = new Set<number>([BatchState.AuditCommitted]);
 
 export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   const log = ctx.logger.child({ role: "miner" });
   const market = ctx.deployment.contracts.jobMarket;
   const me = ctx.address;
+  // Parsed specs of the last jobs seen, by spec hash (the oldest forgotten first: Map order is insertion order).
   const specs = new Map<string, JobSpec>();
   const seatWindows = { value: undefined as bigint | undefined };
   // The last market view, for the compute worker (which runs between ticks).
@@ -66,7 +69,10 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
     const cached = specs.get(job.job.specHash);
     if (cached) return { kind: "ok" as const, spec: cached };
     const loaded = await loadSpec(network, job.job.specHash);
-    if (loaded.kind === "ok") specs.set(job.job.specHash, loaded.spec);
+    if (loaded.kind === "ok") {
+      specs.set(job.job.specHash, loaded.spec);
+      if (specs.size > MAX_SPECS) specs.delete(specs.keys().next().value as string);
+    }
     return loaded;
   }
 
@@ -86,7 +92,8 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
   function rejectJob(jobId: bigint) {
     const set = rejectedJobs();
     set.add(jobId.toString());
-    ctx.store.kv.set("miner.rejectedJobs", [...set]);
+    // The oldest go first (a job rejected that long ago has long finished): the list stays bounded.
+    ctx.store.kv.set("miner.rejectedJobs", [...set].slice(-MAX_REJECTED_JOBS));
   }
 
   /** Runs a leased batch and stores result + salt in one transaction (before any commit). */

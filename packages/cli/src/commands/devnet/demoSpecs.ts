@@ -48,15 +48,24 @@ export function demoTrainSpec(sizes: DemoSizes): TrainSpec {
   };
 }
 
-/** Batch inference over a split (the test split by default) with the model the training job produced (exported to ONNX). */
-export function demoInferSpec(sizes: DemoSizes, train: TrainSpec, onnxFile: string, sha256: `0x${string}`): InferSpec {
+/**
+ * Batch inference over `sizes.inferItems` images of a split (the test split by default) from `start`,
+ * with the model the training job produced (exported to ONNX).
+ */
+export function demoInferSpec(
+  sizes: DemoSizes,
+  train: TrainSpec,
+  onnxFile: string,
+  sha256: `0x${string}`,
+  start = 0,
+): InferSpec {
   return {
     version: 1,
     engine: "mai-engine/1",
     kind: "infer",
     mode: "exact",
     model: { onnx: onnxFile, sha256, arch: train.model },
-    dataset: { id: "mnist-v1", split: sizes.inferSplit, start: 0, end: sizes.inferItems },
+    dataset: { id: "mnist-v1", split: sizes.inferSplit, start, end: start + sizes.inferItems },
     itemsPerUnit: sizes.itemsPerUnit,
   };
 }
