@@ -9,6 +9,7 @@ import { jobMarketAbi, loadDeployment, maiTokenAbi, nodeRegistryAbi, rewardEngin
 import { type Address, type Hex, type PublicClient, createPublicClient, decodeEventLog, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { createJobProviders } from "../api/createJobProviders.js";
+import { createPutAuthorizer } from "../api/createPutAuthorizer.js";
 import { createHttpServer } from "../api/createHttpServer.js";
 import { createBlobStore } from "../blobs/createBlobStore.js";
 import { createChainSync } from "../chain/createChainSync.js";
@@ -32,6 +33,7 @@ import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
 import { ensureRegistered } from "./ensureRegistered.js";
 import { type MarketView, createMarketScanner } from "./scanMarket.js";
+import { JobStatus } from "./BatchState.js";
 import { waitForNextBlock } from "./waitForNextBlock.js";
 
 export type CreateNodeParameters = { logger?: NodeLogger };
@@ -142,35 +144,41 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     logger,
     host: options.httpHost,
     port: options.httpPort,
-    authorizePut: async (address) => {
-      const view = (await client.readContract({
-        address: registry,
-        abi: nodeRegistryAbi,
-        functionName: "getNode",
-        args: [address],
-      })) as {
-        registered: boolean;
-      };
-      if (view.registered) return true;
-      const next = (await client.readContract({
-        address: market,
-        abi: jobMarketAbi,
-        functionName: "nextJobId",
-      })) as bigint;
-      for (let id = next - 1n; id >= 1n && id >= next - 64n; id--) {
-        const job = (await client.readContract({
+    // Uploads come from registered nodes and from requesters of jobs that are not final (answers cached
+    // for a while, so a burst of uploads costs one chain read).
+    authorizePut: createPutAuthorizer({
+      isRegisteredNode: async (address) =>
+        (
+          (await client.readContract({
+            address: registry,
+            abi: nodeRegistryAbi,
+            functionName: "getNode",
+            args: [address],
+          })) as { registered: boolean }
+        ).registered,
+      isLiveRequester: async (address) => {
+        const live = (job: { requester: Address; status: bigint }) =>
+          job.requester.toLowerCase() === address.toLowerCase() && (Number(job.status) & JobStatus.FINAL) === 0;
+        // Every unfinished job is in the last scan; only jobs created since are read (the newest 64).
+        if (lastView?.jobs.some((j) => live(j.job))) return true;
+        const next = (await client.readContract({
           address: market,
           abi: jobMarketAbi,
-          functionName: "getJob",
-          args: [id],
-        })) as {
-          requester: Address;
-          status: bigint;
-        };
-        if (job.requester.toLowerCase() === address.toLowerCase() && (Number(job.status) & 8) === 0) return true;
-      }
-      return false;
-    },
+          functionName: "nextJobId",
+        })) as bigint;
+        const from = lastView?.nextJobId ?? 1n;
+        for (let id = next - 1n; id >= from && id >= 1n && id >= next - 64n; id--) {
+          const job = await client.readContract({
+            address: market,
+            abi: jobMarketAbi,
+            functionName: "getJob",
+            args: [id],
+          });
+          if (live(job as { requester: Address; status: bigint })) return true;
+        }
+        return false;
+      },
+    }),
     providers: {
       status: () => ({
         node: account.address,

@@ -56,6 +56,8 @@ export type MarketView = {
   head: bigint;
   /** Timestamp of the head block (the contracts' `block.timestamp` for the next call is >= this). */
   now: bigint;
+  /** The market's next job id at the scan: jobs from here on were created after it. */
+  nextJobId: bigint;
   /** Every job that is not finished, then the most recently finished ones, in id order. */
   jobs: MarketJob[];
   /** Whether job `id` is finished (nothing left to do for anyone), including jobs no longer in `jobs`. */
@@ -170,7 +172,7 @@ export function createMarketScanner(
       }
       jobs.push(...recent.values());
       jobs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { head: block.number, now: block.timestamp, jobs, isFinished };
+      return { head: block.number, now: block.timestamp, nextJobId: next, jobs, isFinished };
     },
   };
 }
