@@ -192,7 +192,7 @@ export function jobCommand(): Command {
           }
           for (const b of r.batches) {
             process.stdout.write(
-              `batch ${b.index}  ${b.state.padEnd(13)} ${b.resultRoot ?? "-"}${b.verified ? "  verified" : ""}${b.outputs ? `  ${b.outputs.reduce((n, o) => n + (o.output.shape[0] ?? 0), 0)} output rows proved` : ""}${b.outputsError ? `  outputs not proved: ${b.outputsError}` : ""}\n`,
+              `batch ${b.index}  ${b.state.padEnd(13)} ${b.resultRoot ?? (b.primarySlashed ? "(primary slashed; audited unit from the auditor)" : "-")}${b.verified ? "  verified" : ""}${b.outputs ? `  ${b.outputs.reduce((n, o) => n + (o.output.shape[0] ?? 0), 0)} output rows proved` : ""}${b.outputsError ? `  outputs not proved: ${b.outputsError}` : ""}\n`,
             );
           }
           process.stdout.write(

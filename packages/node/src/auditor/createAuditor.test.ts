@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { jobMarketAbi, nodeRegistryAbi } from "@maitoken/protocol";
 import { batchRef } from "../daemon/batchRef.js";
+import { createSdkClients } from "../sdk/createSdkClients.js";
+import { getResults } from "../sdk/getResults.js";
 import { BatchState } from "../daemon/BatchState.js";
 import type { BatchManifest } from "../miner/BatchManifest.js";
 import { MAI, startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
@@ -72,4 +74,25 @@ test("a cheating miner is audited, loses the dispute and is slashed; the honest 
     new TextDecoder().decode(await cheater.context.blobs.get(cheaterRow.resultBlob as string)),
   ) as BatchManifest;
   assert.ok(!manifest.units.some((u) => u.root === auditorRow.resultRoot), "the cheater's unit roots were fake");
+
+  // The requester gets the upheld result from the auditor, proved against the audit's root, and is
+  // told that the batch's other unit has none; the slashed primary's root is not reported as a result.
+  const requester = await createSdkClients({ rpcUrl: net.anvil.rpcUrl, deployment: net.deployment });
+  const results = await getResults(requester, jobId, { fetchOutputs: true });
+  const slashed = results.batches[0];
+  assert.equal(slashed?.primarySlashed, true);
+  assert.equal(slashed?.resultRoot, undefined, "the slashed primary's root is not a result");
+  const [, , , unitIndex] = await net.client.readContract({
+    address: market,
+    abi: jobMarketAbi,
+    functionName: "getAudit",
+    args: [ref],
+  });
+  assert.deepEqual(
+    slashed?.outputs?.map((o) => [o.unit, o.output.shape[0]]),
+    [[Number(unitIndex), 10]],
+    "the audited unit's 10 rows, from the auditor",
+  );
+  assert.match(slashed?.outputsError ?? "", /primary was slashed.*1 unit\(s\) missing/);
+  assert.ok(results.unproved >= 1);
 });

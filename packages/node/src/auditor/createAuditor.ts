@@ -90,8 +90,16 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     return units * Number(job.job.cuPerUnit) * (ctx.compute.secondsPerCU() ?? 0);
   }
 
-  /** Re-executes unit `unitIndex` of a batch (train: from the batch's start, so the chain is honest). */
-  async function unitRoot(job: MarketJob, batch: number, attempt: number, unitIndex: number): Promise<Hex | undefined> {
+  /**
+   * Re-executes unit `unitIndex` of a batch (train: from the batch's start, so the chain is honest):
+   * its root, and the manifest hash of what was run (in this node's blob store, outputs included).
+   */
+  async function reRun(
+    job: MarketJob,
+    batch: number,
+    attempt: number,
+    unitIndex: number,
+  ): Promise<{ root: Hex; manifest: string } | undefined> {
     const loaded = await loadSpec(network, job.job.specHash);
     if (loaded.kind !== "ok") return undefined;
     const plan = planBatch(loaded.spec, job.job, batch);
@@ -121,7 +129,8 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     });
     ctx.metrics.unitsComputed.inc({ kind: loaded.spec.kind, role: "auditor" }, units.length);
     log.info({ job: job.id, batch, units: units.length, seconds: Math.round(seconds * 1000) / 1000 }, "re-executed");
-    return result.unitRoots[result.unitRoots.length - 1];
+    const root = result.unitRoots[result.unitRoots.length - 1];
+    return root ? { root, manifest: result.manifestHash } : undefined;
   }
 
   /** Starts re-executing the drawn unit of a seat this node holds; the result is stored for the commit. */
@@ -129,16 +138,18 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
     seats.delete(`${job.id}:${i}:${attempt}`);
     startRun(`audit:${job.id}:${i}:${attempt}`, auditSeconds(job, i), async () => {
-      const root = await unitRoot(job, i, attempt, unitIndex);
-      if (!root || ctx.shutdown.aborted) return;
+      const ran = await reRun(job, i, attempt, unitIndex);
+      if (!ran || ctx.shutdown.aborted) return;
       ctx.store.transaction(() => {
         if (ctx.store.work.get(key)?.salt) return;
         ctx.store.work.put({
           ...key,
           phase: "computed",
           salt: bytesToHex(randomBytes(32)),
-          resultRoot: root,
-          resultBlob: undefined,
+          resultRoot: ran.root,
+          // The re-executed unit's manifest and outputs: if the primary loses the dispute, the requester
+          // fetches the audited unit from here (the slashed primary's result is not the accepted one).
+          resultBlob: ran.manifest,
         });
       });
     });
@@ -259,16 +270,16 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
       if (!(await read<boolean>("committeeEligibility", [ref, me]))) return;
       const [, , , unitIndex] = await read<AuditRecord>("getAudit", [ref]);
       startRun(`vote:${job.id}:${i}:${attempt}:${round}`, auditSeconds(job, i), async () => {
-        const root = await unitRoot(job, i, attempt, Number(unitIndex));
-        if (!root || ctx.shutdown.aborted) return;
+        const ran = await reRun(job, i, attempt, Number(unitIndex));
+        if (!ran || ctx.shutdown.aborted) return;
         ctx.store.transaction(() => {
           if (ctx.store.work.get(key)?.phase.startsWith(phaseKey)) return;
           ctx.store.work.put({
             ...key,
             phase: `${phaseKey}-computed`,
             salt: bytesToHex(randomBytes(32)),
-            resultRoot: root,
-            resultBlob: undefined,
+            resultRoot: ran.root,
+            resultBlob: ran.manifest,
           });
         });
       });

@@ -6,7 +6,18 @@ import type { BatchManifest } from "../miner/BatchManifest.js";
 import type { SdkClients } from "./createSdkClients.js";
 import { SdkError } from "./SdkError.js";
 
-export type FetchBatchOutputsParameters = { jobId: bigint; batchIndex: number; node: Address; root: Hex };
+export type FetchBatchOutputsParameters = {
+  jobId: bigint;
+  batchIndex: number;
+  node: Address;
+  /** The batch root the chain accepted (from the primary) or, from an auditor, the audited unit's root. */
+  root: Hex;
+  /**
+   * `miner` (default): the batch's primary serves its whole result. `auditor`: the node that audited
+   * the batch (and won the dispute against a slashed primary) serves the one unit it re-executed.
+   */
+  from?: "miner" | "auditor";
+};
 
 export type FetchBatchOutputsReturnType = {
   manifest: BatchManifest;
@@ -18,7 +29,8 @@ export type FetchBatchOutputsReturnType = {
  * Downloads the result of one revealed batch from the node that computed it and proves it against
  * the root the chain bound: the manifest's unit roots must rebuild the batch root, each unit root
  * must be the Merkle root of its item hashes, and each output row must hash to its item hash. The
- * node is trusted for nothing but availability (`RESULT_MISMATCH` when any check fails).
+ * node is trusted for nothing but availability (`RESULT_MISMATCH` when any check fails). With
+ * `from: "auditor"`, the audited unit only, proved against the unit root the dispute upheld.
  * @example
  * const { outputs } = await fetchBatchOutputs(clients, { jobId, batchIndex: 0, node, root });
  */
@@ -46,9 +58,8 @@ export async function fetchBatchOutputs(
   } catch (cause) {
     throw new SdkError("RPC_DOWN", `Node ${p.node} at ${endpoint} did not answer`, { cause, retryable: true });
   }
-  const row = rows.find(
-    (r) => r.batch === p.batchIndex && r.role === "miner" && r.resultRoot === p.root && r.resultBlob,
-  );
+  const from = p.from ?? "miner";
+  const row = rows.find((r) => r.batch === p.batchIndex && r.role === from && r.resultRoot === p.root && r.resultBlob);
   if (!row?.resultBlob) {
     throw new SdkError("UPLOAD_FAILED", `Node ${p.node} lists no result for batch ${p.batchIndex} of job ${p.jobId}`, {
       retryable: true,
@@ -60,8 +71,14 @@ export async function fetchBatchOutputs(
     new SdkError("RESULT_MISMATCH", `Batch ${p.batchIndex} of job ${p.jobId} from ${p.node}: ${what}`, {
       details: { jobId: p.jobId, batch: p.batchIndex, node: p.node },
     });
-  if (merkleRoot(manifest.units.map((u) => u.root)) !== p.root)
+  if (from === "miner" && merkleRoot(manifest.units.map((u) => u.root)) !== p.root)
     throw mismatch("unit roots do not rebuild the batch root");
+  // An auditor re-executed one unit (a training audit replays the units before it too): the last is the audited one.
+  if (from === "auditor") {
+    const audited = manifest.units.at(-1);
+    if (audited?.root !== p.root) throw mismatch("the audited unit's root is not the one the dispute upheld");
+    manifest.units = [audited];
+  }
   const outputs: FetchBatchOutputsReturnType["outputs"] = [];
   for (const unit of manifest.units) {
     if (merkleRoot(unit.leaves) !== unit.root) throw mismatch(`unit ${unit.index}'s leaves do not rebuild its root`);

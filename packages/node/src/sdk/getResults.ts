@@ -23,8 +23,17 @@ export type BatchResult = {
   index: number;
   state: BatchStateName;
   node: Address;
-  /** The revealed result root (index-bound Merkle root over the batch's unit roots), once revealed. */
+  /**
+   * The revealed result root (index-bound Merkle root over the batch's unit roots), once revealed.
+   * Undefined for a batch whose primary was slashed: the root it revealed is wrong.
+   */
   resultRoot: Hex | undefined;
+  /**
+   * Accepted after the primary lost a dispute over it: the auditor's result was upheld and paid, for
+   * the one unit the auditor re-executed. With `fetchOutputs`, that unit's outputs come from the
+   * auditor; the batch's other units have no valid result (re-post them).
+   */
+  primarySlashed?: boolean;
   /** The unit result roots this SDK computed for the batch, when it re-executed it. */
   unitRoots?: Hex[];
   /** true: re-executed and equal to the on-chain root; undefined: not checked. */
@@ -49,6 +58,8 @@ export type GetResultsReturnType = {
   unproved: number;
 };
 
+// BatchFlags.PRIMARY_SLASHED (JobMarketTypes.sol): accepted with the auditor's result, the primary slashed.
+const PRIMARY_SLASHED = 8n;
 const REVEALED: ReadonlySet<BatchStateName> = new Set(["Revealed", "Disputed", "Verified", "Accepted"]);
 
 /**
@@ -68,6 +79,7 @@ export async function getResults(
   const batches: BatchResult[] = await Promise.all(
     status.batchStates.map(async (b) => {
       let resultRoot: Hex | undefined;
+      let primarySlashed: boolean | undefined;
       if (REVEALED.has(b.state)) {
         const view = await clients.publicClient.readContract({
           address: clients.deployment.contracts.jobMarket,
@@ -75,9 +87,16 @@ export async function getResults(
           functionName: "getBatch",
           args: [(jobId << 32n) | BigInt(b.index)],
         });
-        resultRoot = view.digest;
+        if ((view.flags & PRIMARY_SLASHED) !== 0n) primarySlashed = true;
+        else resultRoot = view.digest;
       }
-      return { index: b.index, state: b.state, node: b.node, resultRoot };
+      return {
+        index: b.index,
+        state: b.state,
+        node: b.node,
+        resultRoot,
+        ...(primarySlashed ? { primarySlashed } : {}),
+      };
     }),
   );
   let verified = 0;
@@ -94,7 +113,7 @@ export async function getResults(
     const layout = jobLayout(spec);
     const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
     const trainRoots = spec.kind === "train" ? runTrainJob(spec, { keepCheckpoints: false }).unitRoots : undefined;
-    for (const batch of batches.filter((b) => b.state === "Accepted").slice(0, wanted)) {
+    for (const batch of batches.filter((b) => b.state === "Accepted" && b.resultRoot).slice(0, wanted)) {
       const first = batch.index * batchSize;
       const last = Math.min(first + batchSize, layout.units);
       const unitRoots: Hex[] = [];
@@ -124,16 +143,26 @@ export async function getResults(
   }
   let unproved = 0;
   if (parameters.fetchOutputs) {
+    const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
     for (const batch of batches) {
-      if (batch.state !== "Accepted" || !batch.resultRoot) continue;
+      if (batch.state !== "Accepted") continue;
       try {
-        const fetched = await fetchBatchOutputs(clients, {
-          jobId,
-          batchIndex: batch.index,
-          node: batch.node,
-          root: batch.resultRoot,
-        });
-        batch.outputs = fetched.outputs;
+        if (batch.primarySlashed) {
+          batch.outputs = await fetchAuditedUnit(clients, jobId, batch.index);
+          const missing = Math.min(batchSize, status.units - batch.index * batchSize) - 1;
+          if (missing > 0) {
+            batch.outputsError = `its primary was slashed for a wrong result; only the audited unit has a valid result (${missing} unit(s) missing)`;
+            unproved += 1;
+          }
+        } else if (batch.resultRoot) {
+          const fetched = await fetchBatchOutputs(clients, {
+            jobId,
+            batchIndex: batch.index,
+            node: batch.node,
+            root: batch.resultRoot,
+          });
+          batch.outputs = fetched.outputs;
+        }
       } catch (error) {
         // One batch's miner cannot hold back (or poison) the others' proved outputs.
         batch.outputsError = (error as Error).message;
@@ -142,4 +171,16 @@ export async function getResults(
     }
   }
   return { jobId, done: status.done, batches, verified, unproved };
+}
+
+/** The unit the auditor re-executed in a batch whose primary lost the dispute, from the auditor, proved against its upheld root. */
+async function fetchAuditedUnit(clients: SdkClients, jobId: bigint, batchIndex: number) {
+  const [auditor, , , , , , digest] = await clients.publicClient.readContract({
+    address: clients.deployment.contracts.jobMarket,
+    abi: jobMarketAbi,
+    functionName: "getAudit",
+    args: [(jobId << 32n) | BigInt(batchIndex)],
+  });
+  const fetched = await fetchBatchOutputs(clients, { jobId, batchIndex, node: auditor, root: digest, from: "auditor" });
+  return fetched.outputs;
 }
