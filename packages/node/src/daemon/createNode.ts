@@ -31,9 +31,9 @@ import { readFileSync } from "node:fs";
 import { createBlobNetwork } from "./createBlobNetwork.js";
 import { createCollector } from "./createCollector.js";
 import type { NodeContext } from "./NodeContext.js";
+import { JobStatus } from "./BatchState.js";
 import { ensureRegistered } from "./ensureRegistered.js";
 import { type MarketView, createMarketScanner } from "./scanMarket.js";
-import { JobStatus } from "./BatchState.js";
 import { waitForNextBlock } from "./waitForNextBlock.js";
 
 export type CreateNodeParameters = { logger?: NodeLogger };
@@ -135,7 +135,6 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     logger: logger.child({ role: "sync" }),
   });
   let lastView: MarketView | undefined;
-
   let pausedSince: number | undefined;
   let context: NodeContext | undefined;
   const server = createHttpServer({
