@@ -16,6 +16,7 @@ import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
 import { decodeRevert } from "../chain/decodeRevert.js";
 import { collectGarbage } from "../blobs/collectGarbage.js";
+import { epochAdvanceDue } from "./epochAdvanceDue.js";
 import { staleSuccessor } from "./staleSuccessor.js";
 
 export type Keeper = { tick: (view: MarketView) => Promise<void> };
@@ -193,7 +194,14 @@ export function createKeeper(ctx: NodeContext): Keeper {
           functionName: "openEpoch",
         }) as Promise<bigint>,
       ]);
-      if (current > open) {
+      const turn = epochAdvanceDue({
+        now,
+        current,
+        genesisTime: BigInt(ctx.deployment.genesisTime),
+        epochLength: BigInt(ctx.deployment.epochLength),
+        address: ctx.address,
+      });
+      if (current > open && turn) {
         await sendTx(ctx, {
           to: engine,
           abi: rewardEngineAbi,
