@@ -116,6 +116,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
   const { demoInferSpec, demoTrainSpec } = await import("./devnet/demoSpecs.js");
   const { startNodeProcess } = await import("./devnet/startNodeProcess.js");
   const { collectStats } = await import("./devnet/collectStats.js");
+  const { scorePredictions } = await import("./devnet/scorePredictions.js");
   // Progress goes to stderr in both modes: headless keeps stdout for the one JSON summary line.
   const say = (m: string) => {
     process.stderr.write(`${m}\n`);
@@ -357,23 +358,13 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           if (b.outputsError) say(`  batch ${b.index}: outputs not proved (${b.outputsError})`);
         }
         // The network's own predictions, each row proved against the accepted on-chain roots.
-        for (const b of checked.batches) {
-          for (const { unit, output } of b.outputs ?? []) {
-            const classes = output.shape[1] ?? 1;
-            for (let i = 0; i < (output.shape[0] ?? 0); i++) {
-              let best = 0;
-              for (let c = 1; c < classes; c++) {
-                if ((output.data[i * classes + c] as number) > (output.data[i * classes + best] as number)) best = c;
-              }
-              if (best === labels[start + unit * sizes.itemsPerUnit + i]) correct += 1;
-              predictions += 1;
-            }
-          }
-        }
+        const score = scorePredictions(checked.batches, labels, start, sizes.itemsPerUnit);
+        correct += score.correct;
+        predictions += score.total;
       }
       inferAccuracy = predictions > 0 ? correct / predictions : undefined;
       say(
-        `inference: ${verified} batch(es) re-executed locally; ${predictions} predictions fetched from the miners and proved${unproved ? ` (${unproved} batch(es) unproved)` : ""}; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
+        `inference: ${verified} batch(es) re-executed locally; ${predictions} predictions fetched from the network and proved${unproved ? ` (${unproved} batch(es) unproved)` : ""}; accuracy ${((inferAccuracy ?? 0) * 100).toFixed(2)}%`,
       );
     }
 
