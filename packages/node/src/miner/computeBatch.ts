@@ -154,13 +154,26 @@ async function predecessorFinal(p: ComputeBatchParameters): Promise<Uint8Array> 
     throw new BaseError("a chained unit needs its predecessor batch", {
       code: "NO_PREDECESSOR",
     });
-  const manifest = await fetchManifest({
-    network: p.network,
-    node: pred.node,
-    jobId: p.jobId,
-    batchIndex: pred.batchIndex,
-    root: pred.root,
-  });
+  let manifest: BatchManifest;
+  try {
+    manifest = await fetchManifest({
+      network: p.network,
+      node: pred.node,
+      jobId: p.jobId,
+      batchIndex: pred.batchIndex,
+      root: pred.root,
+    });
+  } catch (cause) {
+    if ((cause as { code?: string }).code !== "MANIFEST_MISMATCH") throw cause;
+    // The predecessor's primary revealed a root its own checkpoints do not prove: its fault, not the
+    // job's. Nothing can continue from it until its audit re-opens it (then the keeper re-opens this
+    // batch as stale, with compensation), so the caller waits rather than abandoning the job.
+    throw new BaseError("the predecessor's revealed result does not prove against its manifest", {
+      code: "PREDECESSOR_UNPROVABLE",
+      retryable: true,
+      cause,
+    });
+  }
   const last = manifest.units[manifest.units.length - 1];
   const finalHash = last?.leaves[last.leaves.length - 1];
   if (!finalHash) throw new BaseError("the predecessor's manifest names no final checkpoint", { retryable: true });

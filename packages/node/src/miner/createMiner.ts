@@ -134,6 +134,19 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       });
     } catch (error) {
       if (ctx.shutdown.aborted) return;
+      if ((error as { code?: string }).code === "PREDECESSOR_UNPROVABLE") {
+        // Not the job's fault: wait for the predecessor's audit to re-open it. Only a bad root that was
+        // accepted anyway (no audit drawn) can never be built on: that chain is dead.
+        if (pred?.state === BatchState.Accepted) {
+          rejectJob(w.job);
+          return abandon(w, "predecessor unprovable");
+        }
+        log.warn(
+          { job: w.job, batch: w.batch, predecessor: w.batch - c },
+          "the predecessor's revealed result does not prove; waiting for its audit to re-open it",
+        );
+        return;
+      }
       if ((error as { retryable?: boolean }).retryable) {
         log.warn({ err: error, job: w.job, batch: w.batch }, "batch inputs not available yet");
         return;
