@@ -99,6 +99,8 @@ export async function getResults(
       };
     }),
   );
+  // Units per batch (the last batch may hold fewer).
+  const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
   let verified = 0;
   const wanted = parameters.verifyBatches ?? 0;
   if (wanted > 0) {
@@ -111,7 +113,6 @@ export async function getResults(
       );
     }
     const layout = jobLayout(spec);
-    const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
     const trainRoots = spec.kind === "train" ? runTrainJob(spec, { keepCheckpoints: false }).unitRoots : undefined;
     for (const batch of batches.filter((b) => b.state === "Accepted" && b.resultRoot).slice(0, wanted)) {
       const first = batch.index * batchSize;
@@ -143,7 +144,6 @@ export async function getResults(
   }
   let unproved = 0;
   if (parameters.fetchOutputs) {
-    const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
     for (const batch of batches) {
       if (batch.state !== "Accepted") continue;
       try {
