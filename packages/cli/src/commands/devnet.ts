@@ -83,9 +83,13 @@ function parseConv(value: string): number[] {
   return filters.map(Number);
 }
 
-/** Seconds a node's runtime spent on units of `kind`, as a primary (role miner) and in all (audits and votes too), from its /metrics. */
-async function workloadSeconds(url: string, kind: string): Promise<{ primary: number; all: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+/** A node's Prometheus /metrics text. */
+async function readMetrics(url: string): Promise<string> {
+  return (await fetch(`${url}/metrics`)).text();
+}
+
+/** Seconds a node's runtime spent on units of `kind`, as a primary (role miner) and in all (audits and votes too). */
+function workloadSeconds(text: string, kind: string): { primary: number; all: number } {
   const seconds = { primary: 0, all: 0 };
   for (const l of text.split("\n")) {
     if (!l.startsWith("mai_workload_seconds_sum{") || !l.includes(`kind="${kind}"`)) continue;
@@ -96,9 +100,8 @@ async function workloadSeconds(url: string, kind: string): Promise<{ primary: nu
   return seconds;
 }
 
-/** A node's resident memory and live V8 heap (after its last full collection) in MB, from its /metrics. */
-async function memoryMb(url: string): Promise<{ rss: number; heap: number }> {
-  const text = await (await fetch(`${url}/metrics`)).text();
+/** A node's resident memory and live V8 heap (after its last full collection) in MB. */
+function memoryMb(text: string): { rss: number; heap: number } {
   const gauge = (name: string) => {
     const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
     return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) / 2 ** 20 : 0;
@@ -280,7 +283,9 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     const rssMbByJob: number[] = [];
     const heapMbByJob: number[] = [];
     const runJob = async (title: string, spec: { kind: string }, baseDir: string) => {
-      const busyBefore = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
+      const busyBefore = (await Promise.all(honest.map((n) => readMetrics(n.url)))).map((t) =>
+        workloadSeconds(t, spec.kind),
+      );
       const posted = await sdk.submitJob(requester, {
         spec,
         baseDir,
@@ -295,7 +300,8 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       );
       for await (const status of sdk.watchJob(requester, posted.jobId, { intervalMs: 250 })) await view(title, status);
       const wall = (performance.now() - postedAt) / 1000;
-      const busyAfter = await Promise.all(honest.map((n) => workloadSeconds(n.url, spec.kind)));
+      const after = await Promise.all(honest.map((n) => readMetrics(n.url)));
+      const busyAfter = after.map((t) => workloadSeconds(t, spec.kind));
       const busy = busyAfter.reduce((sum, b, i) => sum + b.all - (busyBefore[i]?.all ?? 0), 0);
       const primary = busyAfter.reduce((sum, b, i) => sum + b.primary - (busyBefore[i]?.primary ?? 0), 0);
       const capacity = Math.max(1, honest.length) * wall;
@@ -306,7 +312,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       );
       jobsDone += 1;
       // The honest miners' memory once each job is over: flat when nothing grows with the jobs seen.
-      const memory = await Promise.all(honest.map((n) => memoryMb(n.url)));
+      const memory = after.map(memoryMb);
       rssMbByJob.push(Math.round(Math.max(...memory.map((m) => m.rss))));
       heapMbByJob.push(Math.round(10 * Math.max(...memory.map((m) => m.heap))) / 10);
       return posted;

@@ -71,16 +71,15 @@ export async function fetchBatchOutputs(
     new SdkError("RESULT_MISMATCH", `Batch ${p.batchIndex} of job ${p.jobId} from ${p.node}: ${what}`, {
       details: { jobId: p.jobId, batch: p.batchIndex, node: p.node },
     });
-  if (from === "miner" && merkleRoot(manifest.units.map((u) => u.root)) !== p.root)
+  // A primary serves the whole batch. An auditor re-executed one unit (a training audit replays the
+  // units before it too): only the last, the audited one, is proved and returned.
+  const units = from === "miner" ? manifest.units : manifest.units.slice(-1);
+  if (from === "miner" && merkleRoot(units.map((u) => u.root)) !== p.root)
     throw mismatch("unit roots do not rebuild the batch root");
-  // An auditor re-executed one unit (a training audit replays the units before it too): the last is the audited one.
-  if (from === "auditor") {
-    const audited = manifest.units.at(-1);
-    if (audited?.root !== p.root) throw mismatch("the audited unit's root is not the one the dispute upheld");
-    manifest.units = [audited];
-  }
+  if (from === "auditor" && units[0]?.root !== p.root)
+    throw mismatch("the audited unit's root is not the one the dispute upheld");
   const outputs: FetchBatchOutputsReturnType["outputs"] = [];
-  for (const unit of manifest.units) {
+  for (const unit of units) {
     if (merkleRoot(unit.leaves) !== unit.root) throw mismatch(`unit ${unit.index}'s leaves do not rebuild its root`);
     if (!unit.output) continue;
     const output = decodeTensor(await fetchBlob(endpoint, unit.output.replace(/^0x/, ""), { maxBytes: 64 << 20 }));
