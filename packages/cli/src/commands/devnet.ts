@@ -42,7 +42,7 @@ export function devnetCommand(): Command {
     .option("--nodes <n>", "honest miner nodes", parseIntArg, 4)
     .option(
       "--cheaters <n>",
-      "extra nodes that return fake results (to see them slashed; honest nodes then lease one batch at a time)",
+      "extra nodes that return fake results (to see them slashed; honest nodes then leave fresh batches to them for 5 blocks)",
       parseIntArg,
       0,
     )
@@ -218,9 +218,10 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
           ownerKey: m.ownerKey,
           cheat: m.cheat,
           capacity,
-          // With cheaters, honest nodes hold one uncommitted batch at a time, so the cheaters (who take
-          // all they can) surely get work to be caught on.
-          maxConcurrent: o.cheaters > 0 && !m.cheat ? 1 : undefined,
+          // With cheaters, honest nodes leave a fresh batch open for 5 blocks (a lease lands 2 blocks
+          // after the batch opens at the earliest, when its sortition seed is mined), so the cheaters
+          // (who lease at once, all their stake covers) surely get work to be caught on.
+          leaseDelayBlocks: o.cheaters > 0 && !m.cheat ? 5 : undefined,
           timeoutMs: 180_000,
           onSpawn: (stop) => stoppers.push(stop),
         });

@@ -20,6 +20,7 @@ export function nodeCommand(): Command {
     .option("--confirmations <n>", "blocks before an event counts")
     .option("--min-price-per-cu <wei>", "least price per compute unit the miner accepts")
     .option("--max-concurrent <n>", "most leased batches not yet committed")
+    .option("--lease-delay <blocks>", "blocks a batch stays open before this miner leases it (default 0)")
     .option("--capacity <cu/s>", "registration: compute units per second (default: measured like `mai bench`)")
     .option("--host <host>", "HTTP listen host (default 127.0.0.1)")
     .option("--port <port>", "HTTP listen port (default: any free port)")
@@ -42,6 +43,7 @@ export function nodeCommand(): Command {
           confirmations: flags.confirmations,
           minPricePerCU: flags.minPricePerCu,
           maxConcurrentWork: flags.maxConcurrent,
+          leaseDelayBlocks: flags.leaseDelay,
           capacityCUps: flags.capacity,
           httpHost: flags.host,
           httpPort: flags.port,

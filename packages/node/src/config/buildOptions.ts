@@ -47,6 +47,11 @@ export const nodeOptionsSchema = z
      * before each lease ends, from its measured speed, and what its free stake covers).
      */
     maxConcurrentWork: z.number().int().min(1).max(64).default(16),
+    /**
+     * Blocks a batch stays open before this miner leases it: fresh batches are left to other nodes
+     * (a backup node; the devnet's honest nodes, so that its cheaters surely get work to be caught on).
+     */
+    leaseDelayBlocks: z.number().int().min(0).max(10_000).default(0),
     httpHost: z.string().default("127.0.0.1"),
     /** 0 picks a free port. */
     httpPort: z.number().int().min(0).max(65535).default(0),
@@ -118,6 +123,7 @@ const envMap: Record<string, keyof NodeOptionsInput> = {
   MAI_STALE_HEAD_SECONDS: "staleHeadSeconds",
   MAI_MIN_PRICE_PER_CU: "minPricePerCU",
   MAI_MAX_CONCURRENT_WORK: "maxConcurrentWork",
+  MAI_LEASE_DELAY_BLOCKS: "leaseDelayBlocks",
   MAI_HTTP_HOST: "httpHost",
   MAI_HTTP_PORT: "httpPort",
   MAI_PUBLIC_URL: "publicUrl",
@@ -135,6 +141,7 @@ const numberFields = new Set<string>([
   "confirmations",
   "staleHeadSeconds",
   "maxConcurrentWork",
+  "leaseDelayBlocks",
   "httpPort",
   "maxBlobBytes",
   "blobQuotaBytes",

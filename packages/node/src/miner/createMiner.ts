@@ -391,7 +391,13 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       if (j.pricePerUnit < ctx.options.minPricePerCU * j.cuPerUnit) continue;
       const ready = job.batches
         .map((b, i) => ({ b, i }))
-        .filter(({ b, i }) => b.state === BatchState.Open && predecessorReady(job, i));
+        .filter(
+          ({ b, i }) =>
+            b.state === BatchState.Open &&
+            // `anchorBlock` of an open batch is the block it opened in (job creation or re-opening).
+            view.head >= b.anchorBlock + BigInt(ctx.options.leaseDelayBlocks) &&
+            predecessorReady(job, i),
+        );
       if (ready.length === 0) continue;
       // Nodes leasing at the same time would all reach for the lowest open batch and all but one
       // lease would revert: each node starts at its own place in the list (from its address).

@@ -22,6 +22,7 @@ test("lowerCamel names the exports", () => {
 });
 
 test("renderIndexBlock replaces its block and keeps the rest", () => {
+  loadArtifact({ name: "MAIToken" }); // builds the contracts once if out/ is missing
   const [b] = renderBindings({ root: findRepoRoot(), names: ["MAIToken"] }).bindings;
   assert.ok(b, "MAIToken artifact present");
   const once = renderIndexBlock('export * from "./merkle.js";\n', [b]);

@@ -24,6 +24,8 @@ export type StartNodeProcessParameters = {
   capacity: number;
   /** Most leased batches not yet committed (the node's default when absent). */
   maxConcurrent?: number;
+  /** Blocks a batch stays open before the node leases it (the node's default when absent). */
+  leaseDelayBlocks?: number;
   timeoutMs?: number;
   /** Called at once with the stop function, so a caller can stop a node that is still starting. */
   onSpawn?: (stop: () => Promise<void>) => void;
@@ -49,6 +51,7 @@ export function startNodeProcess(p: StartNodeProcessParameters): Promise<NodePro
     "--capacity",
     String(p.capacity),
     ...(p.maxConcurrent ? ["--max-concurrent", String(p.maxConcurrent)] : []),
+    ...(p.leaseDelayBlocks ? ["--lease-delay", String(p.leaseDelayBlocks)] : []),
     ...(p.cheat ? ["--cheat"] : []),
   ];
   const child = spawn(process.execPath, args, {
