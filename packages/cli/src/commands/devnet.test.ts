@@ -71,6 +71,9 @@ test("mai devnet --headless runs three jobs to completion, slashes the cheater a
     summary.heapMbByJob.every((mb: number, i: number) => mb > 1 && mb < summary.rssMbByJob[i]),
     `the live heap is part of the resident memory: heap ${summary.heapMbByJob}`,
   );
+  // Each miner holds at least the three job specs and the model it ran by the last job.
+  assert.equal(summary.blobsByJob.length, 3);
+  assert.ok(summary.blobsByJob.at(-1) >= 4, `blobs ${summary.blobsByJob}`);
   assert.ok(summary.usefulFraction > 0 && summary.usefulFraction <= 1);
   assert.ok(summary.seconds > 0);
 });

@@ -100,13 +100,20 @@ function workloadSeconds(text: string, kind: string): { primary: number; all: nu
   return seconds;
 }
 
-/** A node's resident memory and live V8 heap (after its last full collection) in MB. */
-function memoryMb(text: string): { rss: number; heap: number } {
+/**
+ * A node's resident memory and live V8 heap (after its last full collection) in MB, and the blobs
+ * its store holds.
+ */
+function memoryOf(text: string): { rss: number; heap: number; blobs: number } {
   const gauge = (name: string) => {
     const line = text.split("\n").find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
-    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) / 2 ** 20 : 0;
+    return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
   };
-  return { rss: gauge("mai_process_resident_memory_bytes"), heap: gauge("mai_heap_live_bytes") };
+  return {
+    rss: gauge("mai_process_resident_memory_bytes") / 2 ** 20,
+    heap: gauge("mai_heap_live_bytes") / 2 ** 20,
+    blobs: gauge("mai_blob_store_blobs"),
+  };
 }
 
 async function runDevnet(o: DevnetOptions): Promise<void> {
@@ -283,6 +290,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
     let primaryShare = 0;
     const rssMbByJob: number[] = [];
     const heapMbByJob: number[] = [];
+    const blobsByJob: number[] = [];
     const runJob = async (title: string, spec: { kind: string }, baseDir: string) => {
       const busyBefore = (await Promise.all(honest.map((n) => readMetrics(n.url)))).map((t) =>
         workloadSeconds(t, spec.kind),
@@ -312,10 +320,12 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
         `${title}: done in ${wall.toFixed(1)} s; miners busy in the runtime ${busy.toFixed(1)} s (${(useful * 100).toFixed(1)}% of their wall time; their own units ${(primaryShare * 100).toFixed(1)}%, audits the rest)`,
       );
       jobsDone += 1;
-      // The honest miners' memory once each job is over: flat when nothing grows with the jobs seen.
-      const memory = after.map(memoryMb);
+      // The honest miners' memory and blob stores once each job is over: flat when nothing grows with
+      // the jobs seen (blobs: once blob GC's grace has passed).
+      const memory = after.map(memoryOf);
       rssMbByJob.push(Math.round(Math.max(...memory.map((m) => m.rss))));
       heapMbByJob.push(Math.round(10 * Math.max(...memory.map((m) => m.heap))) / 10);
+      blobsByJob.push(Math.max(...memory.map((m) => m.blobs)));
       return posted;
     };
 
@@ -445,6 +455,7 @@ async function runDevnet(o: DevnetOptions): Promise<void> {
       peakRssMb: Math.round(Math.max(...nodes.map((n) => n.peakRssMb()))),
       rssMbByJob,
       heapMbByJob,
+      blobsByJob,
     };
     if (!o.headless) {
       say(

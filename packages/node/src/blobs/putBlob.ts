@@ -15,6 +15,12 @@ export type PutBlobOptions = {
   validForSeconds?: number;
   /** Default 60 s. */
   timeoutMs?: number;
+  /**
+   * How long a `BLOB_PUT_FORBIDDEN` refusal is retried (every second). A node reads the chain once a
+   * block and remembers a refusal for a few seconds, so the requester of a job created a moment ago
+   * may be refused at first. Default 0: no retry.
+   */
+  forbiddenRetryMs?: number;
 };
 
 export type PutBlobReturnType = { hash: BlobHash; size: number; created: boolean };
@@ -32,6 +38,24 @@ export async function putBlob(
   bytes: Uint8Array,
   signer: BlobSigner,
   options: PutBlobOptions = {},
+): Promise<PutBlobReturnType> {
+  const giveUpAt = Date.now() + (options.forbiddenRetryMs ?? 0);
+  for (;;) {
+    try {
+      return await putOnce(baseUrl, bytes, signer, options);
+    } catch (error) {
+      if (!(error instanceof BlobError && error.code === "BLOB_PUT_FORBIDDEN") || Date.now() + 1000 > giveUpAt)
+        throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
+}
+
+async function putOnce(
+  baseUrl: string,
+  bytes: Uint8Array,
+  signer: BlobSigner,
+  options: PutBlobOptions,
 ): Promise<PutBlobReturnType> {
   const hash = createHash("sha256").update(bytes).digest("hex");
   const url = new URL(`blobs/${hash}`, baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`).toString();

@@ -4,7 +4,7 @@ import type { Hex } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 import { putBlob } from "../blobs/putBlob.js";
 import { anvilKeys } from "../testing/anvilKeys.js";
-import { startTestNetwork } from "../testing/startTestNetwork.js";
+import { startTestNetwork, waitFor } from "../testing/startTestNetwork.js";
 import { testDataSpec } from "../testing/testDataSpec.js";
 
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
@@ -31,8 +31,24 @@ test("a node accepts uploads from registered nodes and requesters of live jobs, 
   const fromNode = await putBlob(node.url, bytes("from a registered node"), nodeAccount);
   assert.ok(node.context.blobs.has(fromNode.hash));
 
-  // Once the job exists (in the node's last scan, or read from the chain if created since), its requester may upload.
+  // Once the job exists (in the node's last scan, or read from the chain if created since), its requester
+  // may upload. The upload starts before the job is created: refused at first, retried until accepted.
+  const refusals = await forbiddenAnswers(node.url);
+  const fromRequester = putBlob(node.url, bytes("from the requester of a live job"), requester, {
+    forbiddenRetryMs: 30_000,
+  });
+  await waitFor("the requester's first try refused", async () =>
+    (await forbiddenAnswers(node.url)) > refusals ? true : undefined,
+  );
   await net.postJob(node, testDataSpec({ seed: 3, start: 0, end: 8 }), { batchSize: 1 });
-  const fromRequester = await putBlob(node.url, bytes("from the requester of a live job"), requester);
-  assert.ok(node.context.blobs.has(fromRequester.hash));
+  assert.ok(node.context.blobs.has((await fromRequester).hash));
 });
+
+/** PUTs a node refused as forbidden, from its /metrics. */
+async function forbiddenAnswers(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text
+    .split("\n")
+    .find((l) => l.startsWith("mai_http_requests_total{") && l.includes('method="PUT"') && l.includes('status="403"'));
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : 0;
+}

@@ -17,7 +17,9 @@ const dataSpec = testDataSpec({ seed: 5, start: 200, end: 240 });
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
 const children: ChildProcess[] = [];
 before(async () => {
-  net = await startTestNetwork();
+  // Leases of a minute, not the devnet's 10 s: a stalled, killed or reorged node must not lose its
+  // lease while it recovers (these tests are about recovering, not about expiry).
+  net = await startTestNetwork({ overrides: { minLeaseDuration: 60n } });
 });
 after(async () => {
   for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");

@@ -13,7 +13,9 @@ const dataSpec = (seed: number) => testDataSpec({ seed, start: 300, end: 340 });
 let net: Awaited<ReturnType<typeof startTestNetwork>>;
 let proxy: TcpProxy | undefined;
 before(async () => {
-  net = await startTestNetwork();
+  // Leases of a minute, not the devnet's 10 s: a stalled, killed or reorged node must not lose its
+  // lease while it recovers (these tests are about recovering, not about expiry).
+  net = await startTestNetwork({ overrides: { minLeaseDuration: 60n } });
   // One auditor (and keeper) for both tests, so audited batches settle.
   await net.startNode(2, { roles: ["auditor", "keeper"] });
 });
@@ -91,10 +93,14 @@ test("a reorg that drops the node's commit is recovered: the same signed commit 
     90_000,
     50,
   );
+  // No block may land between reading the head and the reorg (the depth would fall one short and
+  // the commit survive), nor before the batch is read back: mining pauses meanwhile.
+  await net.client.request({ method: "evm_setIntervalMining" as never, params: [0] as never });
   const head = await net.client.getBlockNumber();
   const depth = Number(head - (first.blockNumber as bigint)) + 1;
   await net.client.request({ method: "anvil_reorg" as never, params: [depth, []] as never });
   const after = await getBatch(jobId, 0);
+  await net.client.request({ method: "evm_setIntervalMining" as never, params: [1] as never });
   assert.equal(after.state, BatchState.Leased, "the reorg dropped the commit but kept the lease");
   assert.equal(after.node, miner.address);
 

@@ -61,12 +61,19 @@ test("An unrunnable spec is abandoned without penalty and the job freezes, payin
   const nodes = [];
   for (const n of [0, 1, 2]) nodes.push(await net.startNode(n, { roles: ["miner"] }));
 
-  const read = <T>(address: Address, abi: unknown, functionName: string, args: readonly unknown[] = []) =>
+  const read = <T>(
+    address: Address,
+    abi: unknown,
+    functionName: string,
+    args: readonly unknown[] = [],
+    blockNumber?: bigint,
+  ) =>
     net.client.readContract({
       address,
       abi,
       functionName,
       args,
+      blockNumber,
     } as never) as Promise<T>;
   const nodeInfo = (a: Address) =>
     read<{
@@ -76,9 +83,16 @@ test("An unrunnable spec is abandoned without penalty and the job freezes, payin
       jailed: boolean;
     }>(net.deployment.contracts.registry, nodeRegistryAbi, "getNode", [a]);
   const creditOf = (a: Address) => read<bigint>(market, jobMarketAbi, "creditOf", [a]);
-  const balanceOf = (a: Address) => read<bigint>(token, maiTokenAbi, "balanceOf", [a]);
-  // The daemons withdraw their owners' credit on their own, so an owner's earnings are balance + credit.
-  const holdings = async (a: Address) => (await balanceOf(a)) + (await creditOf(a));
+  // The daemons withdraw their owners' credit on their own, so an owner's earnings are balance + credit,
+  // both read at one block (a withdrawal mined between two reads would count twice or not at all).
+  const holdings = async (a: Address) => {
+    const at = await net.client.getBlockNumber();
+    const [balance, credit] = await Promise.all([
+      read<bigint>(token, maiTokenAbi, "balanceOf", [a], at),
+      read<bigint>(market, jobMarketAbi, "creditOf", [a], at),
+    ]);
+    return balance + credit;
+  };
 
   const owners = nodes.map((n) => n.context.owner as Address);
   const infoBefore = await Promise.all(nodes.map((n) => nodeInfo(n.address)));

@@ -84,8 +84,6 @@ test("a successor whose predecessor revealed an unprovable result waits for the 
       (await read<[boolean, boolean]>("leaseEligibility", [pred, cheater.address]))[0] ? true : undefined,
     );
     await send("leaseBatches", [jobId, [0n]]);
-    // The honest miner (also an auditor and keeper) joins once the cheater holds the chain's head.
-    const honest = await net.startNode(2, { roles: ["miner", "auditor", "keeper"] });
 
     const root = keccak256(toHex("a root nobody computed"));
     const salt = keccak256(toHex("salt"));
@@ -111,7 +109,10 @@ test("a successor whose predecessor revealed an unprovable result waits for the 
       resultRoot: root,
       resultBlob: manifest.hash,
     });
+    // Committed at once: the lease is the devnet's 10 s.
     await send("commit", [[pred], [await read<Hex>("expectedCommitment", [pred, root, salt, cheater.address])]]);
+    // The honest miner (also an auditor and keeper) joins once the cheater holds the chain's head.
+    const honest = await net.startNode(2, { roles: ["miner", "auditor", "keeper"] });
     // Every batch is audited: the primary reveals once the auditor has committed.
     await waitFor(
       "audit committed",

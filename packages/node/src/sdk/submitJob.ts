@@ -216,7 +216,9 @@ export async function submitJob(clients: SdkClients, parameters: SubmitJobParame
   await Promise.all(
     endpoints.map(async (url) => {
       try {
-        for (const bytes of blobs) await putBlob(url, bytes, account as Parameters<typeof putBlob>[2]);
+        // A node that has not seen the new job yet refuses at first: retried for a while.
+        for (const bytes of blobs)
+          await putBlob(url, bytes, account as Parameters<typeof putBlob>[2], { forbiddenRetryMs: 15_000 });
         uploads.push({ url, ok: true });
       } catch (error) {
         uploads.push({

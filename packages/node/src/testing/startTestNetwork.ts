@@ -22,6 +22,8 @@ export const MAI = 10n ** 18n;
 export type StartTestNetworkParameters = {
   /** Extra anvil flags, e.g. `["--timestamp", "<unix seconds>"]` for a genesis in the past. */
   anvilArgs?: readonly string[];
+  /** Protocol parameters on top of the devnet preset, e.g. `{ minLeaseDuration: 60n }`. */
+  overrides?: Readonly<Record<string, bigint>>;
 };
 
 export async function startTestNetwork(parameters: StartTestNetworkParameters = {}) {
@@ -40,6 +42,7 @@ export async function startTestNetwork(parameters: StartTestNetworkParameters = 
       amount: 10_000n * MAI,
     })),
     outDir: path.join(dir, "deployments"),
+    ...(parameters.overrides ? { overrides: parameters.overrides, timelockDelay: 0 } : {}),
   });
   const client = createPublicClient({
     chain: foundry,

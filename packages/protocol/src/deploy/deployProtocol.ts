@@ -11,12 +11,16 @@ import {
   type Abi,
   type Address,
   type Chain,
+  type BaseError,
+  ContractFunctionRevertedError,
   type Hex,
   createPublicClient,
   createWalletClient,
   defineChain,
+  encodeFunctionData,
   getAddress,
   http,
+  stringToHex,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import {
@@ -66,6 +70,13 @@ export type DeployProtocolParameters = {
   outDir: string;
   /** Refuse to deploy unless the RPC reports this chain id (guards against the wrong network). */
   expectedChainId?: number;
+  /**
+   * Protocol parameters set through governance right after the wiring, before the record is written
+   * (keys as `ProtocolConfig` names them, e.g. `{ minLeaseDuration: 60n }`; the contract checks bounds).
+   * Needs a timelock delay of 0 and the deployer as proposer and executor (the defaults): for test
+   * networks that need a parameter the presets do not have.
+   */
+  overrides?: Readonly<Record<string, bigint>>;
   /** Archive an existing deployment file for this chain instead of refusing. */
   replace?: boolean;
   onProgress?: (message: string) => void;
@@ -96,20 +107,27 @@ export async function deployProtocol(parameters: DeployProtocolParameters): Prom
     throw new DeployError(`cannot reach the RPC at ${rpcUrl}: is the node running and the URL right?`, { cause });
   }
   if (parameters.expectedChainId !== undefined && chainId !== parameters.expectedChainId) {
-    throw new DeployError(`the RPC at ${rpcUrl} is chain ${chainId}, not the expected chain ${parameters.expectedChainId}`);
+    throw new DeployError(
+      `the RPC at ${rpcUrl} is chain ${chainId}, not the expected chain ${parameters.expectedChainId}`,
+    );
   }
   const file = path.join(outDir, `${chainId}.json`);
   if (existsSync(file) && !parameters.replace) {
-    throw new DeployError(`${file} already records a deployment on chain ${chainId}; pass replace to archive it and deploy again`);
+    throw new DeployError(
+      `${file} already records a deployment on chain ${chainId}; pass replace to archive it and deploy again`,
+    );
   }
 
   const miningPool = parameters.miningPool ?? (MAX_SUPPLY * 60n) / 100n;
   const genesisTotal = parameters.genesis.reduce((sum, g) => sum + g.amount, 0n);
   if (genesisTotal + miningPool > MAX_SUPPLY) {
-    throw new DeployError(`genesis allocation ${genesisTotal} plus mining pool ${miningPool} exceeds the cap ${MAX_SUPPLY}`);
+    throw new DeployError(
+      `genesis allocation ${genesisTotal} plus mining pool ${miningPool} exceeds the cap ${MAX_SUPPLY}`,
+    );
   }
   const balance = await probe.getBalance({ address: account.address });
-  if (balance === 0n) throw new DeployError(`the deployer ${account.address} has no native balance to pay gas on chain ${chainId}`);
+  if (balance === 0n)
+    throw new DeployError(`the deployer ${account.address} has no native balance to pay gas on chain ${chainId}`);
 
   const chain: Chain = defineChain({
     id: chainId,
@@ -125,7 +143,8 @@ export async function deployProtocol(parameters: DeployProtocolParameters): Prom
     onProgress(`deploying ${name}`);
     const hash = await wallet.deployContract({ abi, bytecode, args });
     const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== "success" || !receipt.contractAddress) throw new DeployError(`deploying ${name} reverted (tx ${hash})`);
+    if (receipt.status !== "success" || !receipt.contractAddress)
+      throw new DeployError(`deploying ${name} reverted (tx ${hash})`);
     return getAddress(receipt.contractAddress);
   }
   async function send(label: string, address: Address, abi: Abi, functionName: string, args: readonly unknown[]) {
@@ -137,6 +156,12 @@ export async function deployProtocol(parameters: DeployProtocolParameters): Prom
 
   const epochLength = parameters.epochLength ?? (devnet ? 10 : 3600);
   const timelockDelay = parameters.timelockDelay ?? (devnet ? 60 : 2 * 24 * 3600);
+  const overrides = Object.entries(parameters.overrides ?? {});
+  if (overrides.length > 0 && (timelockDelay !== 0 || parameters.proposers || parameters.executors)) {
+    throw new DeployError(
+      "parameter overrides are applied through the timelock at once: they need timelockDelay 0 and the deployer as proposer and executor",
+    );
+  }
   const guardian = parameters.guardian ?? account.address;
   const treasury = parameters.treasury ?? account.address;
 
@@ -179,6 +204,34 @@ export async function deployProtocol(parameters: DeployProtocolParameters): Prom
   await send("token.setMinter(rewardEngine)", token, maiTokenAbi, "setMinter", [rewardEngine]);
   await send("registry.wire(market, rewardEngine)", registry, nodeRegistryAbi, "wire", [jobMarket, rewardEngine]);
   await send("rewardEngine.wire(market)", rewardEngine, rewardEngineAbi, "wire", [jobMarket]);
+  for (const [key, value] of overrides) {
+    const args = [stringToHex(key, { size: 32 }), value] as const;
+    // As the timelock will call it: an unknown key or a value out of bounds is named here, decoded.
+    await publicClient
+      .simulateContract({
+        account: timelock,
+        address: config,
+        abi: protocolConfigAbi,
+        functionName: "setParameter",
+        args,
+      })
+      .catch((cause: BaseError) => {
+        const reverted = cause.walk?.((e) => e instanceof ContractFunctionRevertedError) as
+          | ContractFunctionRevertedError
+          | undefined;
+        const why = reverted?.data?.errorName ?? cause.shortMessage;
+        throw new DeployError(`the override ${key} = ${value} is refused by ProtocolConfig: ${why}`, { cause });
+      });
+    const call = [
+      config,
+      0n,
+      encodeFunctionData({ abi: protocolConfigAbi, functionName: "setParameter", args }),
+      `0x${"0".repeat(64)}`,
+      args[0],
+    ] as const;
+    await send(`schedule ${key} = ${value}`, timelock, timelockControllerAbi, "schedule", [...call, 0n]);
+    await send(`set ${key} = ${value}`, timelock, timelockControllerAbi, "execute", call);
+  }
 
   const read = async (functionName: "registryParams" | "marketParams" | "rewardParams") => {
     const struct = await publicClient.readContract({ address: config, abi: protocolConfigAbi, functionName });
