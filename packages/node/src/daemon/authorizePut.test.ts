@@ -42,6 +42,13 @@ test("a node accepts uploads from registered nodes and requesters of live jobs, 
   );
   await net.postJob(node, testDataSpec({ seed: 3, start: 0, end: 8 }), { batchSize: 1 });
   assert.ok(node.context.blobs.has((await fromRequester).hash));
+
+  // The daemon's blob store keeps its gauges current.
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  const held = node.context.blobs.list();
+  assert.equal(held.length, 3, "the spec the test put, and the node's and the requester's uploads");
+  assert.match(text, new RegExp(`^mai_blob_store_blobs(\\{[^}]*\\})? ${held.length}$`, "m"));
+  assert.match(text, /^mai_blob_store_bytes(\{[^}]*\})? [1-9]\d*$/m);
 });
 
 /** PUTs a node refused as forbidden, from its /metrics. */

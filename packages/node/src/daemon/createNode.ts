@@ -90,6 +90,7 @@ export async function createNode(options: NodeOptions, parameters: CreateNodePar
     maxBlobBytes: options.maxBlobBytes,
     quotaBytes: options.blobQuotaBytes,
     logger,
+    metrics,
   });
   const abis = [jobMarketAbi, nodeRegistryAbi, rewardEngineAbi, maiTokenAbi];
   const txLogger = logger.child({ role: "tx" });
