@@ -49,7 +49,7 @@ export {
 } from "./deployments.js";
 export { findRepoRoot } from "./testing/findRepoRoot.js";
 export { type LoadArtifactParameters, type LoadArtifactReturnType, loadArtifact } from "./testing/loadArtifact.js";
-export { type StartAnvilParameters, type StartAnvilReturnType, startAnvil } from "./testing/startAnvil.js";
+export { type StartAnvilParameters, type StartAnvilReturnType, freePort, startAnvil } from "./testing/startAnvil.js";
 export {
   type DeployProtocolParameters,
   DeployError,

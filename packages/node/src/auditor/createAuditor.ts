@@ -11,7 +11,7 @@ import { jobMarketAbi, merkleProof } from "@maitoken/protocol";
 import { type Hex, bytesToHex, encodeAbiParameters, keccak256 } from "viem";
 import type { BlobNetwork } from "../daemon/createBlobNetwork.js";
 import { batchRef } from "../daemon/batchRef.js";
-import { BatchState } from "../daemon/BatchState.js";
+import { BatchFlags, BatchState } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
 import type { MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
@@ -162,7 +162,7 @@ export function createAuditor(ctx: NodeContext, network: BlobNetwork): Auditor {
     const attempt = Number(b.attempt);
     const key = { job: job.id, batch: i, attempt, role: "auditor" as const };
     const row = ctx.store.work.get(key);
-    const drawn = (b.flags & 2n) !== 0n;
+    const drawn = (b.flags & BatchFlags.DRAWN) !== 0n;
     if ((b.state === BatchState.Committed && !drawn) || b.state === BatchState.AuditSeated) {
       if (b.node === me) return;
       if (b.state === BatchState.Committed) {

@@ -12,6 +12,16 @@ export const BatchState = {
   Indeterminate: 9,
 } as const;
 
+/** Mirror of the contracts' `BatchFlags` bits (JobMarketTypes.sol), as `BatchView.flags` carries them. */
+export const BatchFlags = {
+  WIDENED: 1n,
+  DRAWN: 2n,
+  FORCED: 4n,
+  PRIMARY_SLASHED: 8n,
+  AUDIT_LAPSED: 16n,
+  AUDIT_PASSED: 32n,
+} as const;
+
 /** `Job.status` bits. */
 export const JobStatus = {
   CANCELLED: 1,

@@ -10,7 +10,7 @@
  */
 import { jobMarketAbi, rewardEngineAbi } from "@maitoken/protocol";
 import { batchRef } from "../daemon/batchRef.js";
-import { BatchState, JobStatus } from "../daemon/BatchState.js";
+import { BatchFlags, BatchState, JobStatus } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
 import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
@@ -21,7 +21,6 @@ import { staleSuccessor } from "./staleSuccessor.js";
 
 export type Keeper = { tick: (view: MarketView) => Promise<void> };
 
-const DRAWN = 2n;
 // States `closeOrphan` settles (a Disputed batch waits for its dispute to resolve).
 const ORPHANABLE = new Set<number>([
   BatchState.Open,
@@ -147,7 +146,7 @@ export function createKeeper(ctx: NodeContext): Keeper {
               break;
             case BatchState.Committed: {
               const [ready, audited] = await read<[boolean, boolean, boolean, bigint]>("auditDraw", [ref]);
-              if (ready && audited && (b.flags & DRAWN) === 0n) await call("drawAudit", ref, b.attempt);
+              if (ready && audited && (b.flags & BatchFlags.DRAWN) === 0n) await call("drawAudit", ref, b.attempt);
               else if (ready && !audited && now > b.deadline) await call("forfeit", ref, b.attempt);
               break;
             }

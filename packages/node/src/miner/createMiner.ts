@@ -16,7 +16,7 @@ import { type Hex, bytesToHex, stringToHex } from "viem";
 import { randomBytes } from "node:crypto";
 import type { BlobNetwork } from "../daemon/createBlobNetwork.js";
 import { batchRef } from "../daemon/batchRef.js";
-import { BatchState, JobStatus } from "../daemon/BatchState.js";
+import { BatchFlags, BatchState, JobStatus } from "../daemon/BatchState.js";
 import type { NodeContext } from "../daemon/NodeContext.js";
 import type { BatchView, MarketJob, MarketView } from "../daemon/scanMarket.js";
 import { sendTx } from "../daemon/sendTx.js";
@@ -271,7 +271,7 @@ export function createMiner(ctx: NodeContext, network: BlobNetwork): Miner {
       if (!ready) return false;
       if (!audited) return true;
       // Audited: store the draw so the seat windows start running (and can lapse) even without a keeper.
-      if ((b.flags & 2n) === 0n) {
+      if ((b.flags & BatchFlags.DRAWN) === 0n) {
         await sendTx(ctx, {
           to: market,
           abi: jobMarketAbi,

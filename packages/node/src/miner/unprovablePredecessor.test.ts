@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
-import { jobMarketAbi, nodeRegistryAbi } from "@maitoken/protocol";
+import { freePort, jobMarketAbi, nodeRegistryAbi } from "@maitoken/protocol";
 import { type Hex, createWalletClient, http, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { foundry } from "viem/chains";
@@ -38,14 +37,6 @@ before(async () => {
 after(async () => {
   await net?.stop();
 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 test("a successor whose predecessor revealed an unprovable result waits for the audit to re-open it, then finishes the chain", {
   timeout: 200_000,

@@ -2,6 +2,7 @@ import { jobMarketAbi } from "@maitoken/protocol";
 import type { Address, Hex } from "viem";
 import type { SdkClients } from "./createSdkClients.js";
 import { toSdkError } from "./toSdkError.js";
+import { batchRef } from "../daemon/batchRef.js";
 
 /** The market's batch states, in on-chain order. */
 export const BATCH_STATES = [
@@ -45,9 +46,7 @@ export type JobStatusReturnType = {
 };
 
 /** `batchRef(jobId, index)`: the market's packed batch reference. */
-export function batchRef(jobId: bigint, index: number): bigint {
-  return (jobId << 32n) | BigInt(index);
-}
+export { batchRef };
 
 /**
  * One snapshot of a job and each of its batches, read from the market.

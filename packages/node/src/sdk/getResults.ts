@@ -3,7 +3,8 @@ import { type JobSpec, type Tensor, parseSpec, runTrainJob, runUnit, specHash } 
 import type { Address, Hex } from "viem";
 import type { SdkClients } from "./createSdkClients.js";
 import { fetchBatchOutputs } from "./fetchBatchOutputs.js";
-import { type BatchStateName, getJobStatus } from "./getJobStatus.js";
+import { BatchFlags } from "../daemon/BatchState.js";
+import { type BatchStateName, batchRef, getJobStatus } from "./getJobStatus.js";
 import { jobLayout } from "./jobLayout.js";
 import { SdkError } from "./SdkError.js";
 import { toRuntimeUnit } from "./toRuntimeUnit.js";
@@ -58,8 +59,6 @@ export type GetResultsReturnType = {
   unproved: number;
 };
 
-// BatchFlags.PRIMARY_SLASHED (JobMarketTypes.sol): accepted with the auditor's result, the primary slashed.
-const PRIMARY_SLASHED = 8n;
 const REVEALED: ReadonlySet<BatchStateName> = new Set(["Revealed", "Disputed", "Verified", "Accepted"]);
 
 /**
@@ -85,9 +84,9 @@ export async function getResults(
           address: clients.deployment.contracts.jobMarket,
           abi: jobMarketAbi,
           functionName: "getBatch",
-          args: [(jobId << 32n) | BigInt(b.index)],
+          args: [batchRef(jobId, b.index)],
         });
-        if ((view.flags & PRIMARY_SLASHED) !== 0n) primarySlashed = true;
+        if ((view.flags & BatchFlags.PRIMARY_SLASHED) !== 0n) primarySlashed = true;
         else resultRoot = view.digest;
       }
       return {
@@ -179,7 +178,7 @@ async function fetchAuditedUnit(clients: SdkClients, jobId: bigint, batchIndex: 
     address: clients.deployment.contracts.jobMarket,
     abi: jobMarketAbi,
     functionName: "getAudit",
-    args: [(jobId << 32n) | BigInt(batchIndex)],
+    args: [batchRef(jobId, batchIndex)],
   });
   const fetched = await fetchBatchOutputs(clients, { jobId, batchIndex, node: auditor, root: digest, from: "auditor" });
   return fetched.outputs;

@@ -18,7 +18,7 @@ export type StartAnvilReturnType = {
 };
 
 /** A TCP port that was free a moment ago on 127.0.0.1. */
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();

@@ -22,8 +22,6 @@ export type StartNodeProcessParameters = {
   cheat: boolean;
   /** Registered compute units per second (the market sizes leases from it). */
   capacity: number;
-  /** Most leased batches not yet committed (the node's default when absent). */
-  maxConcurrent?: number;
   /** Blocks a batch stays open before the node leases it (the node's default when absent). */
   leaseDelayBlocks?: number;
   timeoutMs?: number;
@@ -50,7 +48,6 @@ export function startNodeProcess(p: StartNodeProcessParameters): Promise<NodePro
     "miner,auditor,keeper",
     "--capacity",
     String(p.capacity),
-    ...(p.maxConcurrent ? ["--max-concurrent", String(p.maxConcurrent)] : []),
     ...(p.leaseDelayBlocks ? ["--lease-delay", String(p.leaseDelayBlocks)] : []),
     ...(p.cheat ? ["--cheat"] : []),
   ];
