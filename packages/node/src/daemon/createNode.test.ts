@@ -19,7 +19,7 @@ const dataSpec = {
   engine: "mai-engine/1",
   kind: "data",
   seed: 1,
-  dataset: { id: "mnist-v1", split: "test", start: 0, end: 40 },
+  dataset: { id: "mnist-v1", split: "test", start: 0, end: 60 },
   itemsPerUnit: 10,
   transforms: [
     { op: "normalize", mean: 0.1307, std: 0.3081 },
@@ -71,8 +71,9 @@ test("an honest miner and an auditor complete an audited job: batches accepted, 
     args: [ownerA],
   })) as bigint;
   // Audit floor 100%: every batch is audited, so the auditor path runs for sure.
+  // 6 units in batches of 4 and 2 (uneven: the SDK must take the posted batch size, not derive it).
   const jobId = await net.postJob(miner, dataSpec, {
-    batchSize: 2,
+    batchSize: 4,
     minAuditBps: 10_000,
   });
   for (const i of [0, 1]) {
@@ -92,8 +93,16 @@ test("an honest miner and an auditor complete an audited job: batches accepted, 
   }
   // The requester fetches both batches' output rows from the miner, each proved against its root.
   const sdkClients = await createSdkClients({ rpcUrl: net.anvil.rpcUrl, deployment: net.deployment });
-  const proved = await getResults(sdkClients, jobId, { spec: dataSpec, fetchOutputs: true });
+  const proved = await getResults(sdkClients, jobId, { spec: dataSpec, fetchOutputs: true, verifyBatches: 2 });
   assert.equal(proved.unproved, 0);
+  assert.equal(proved.verified, 2, "both batches re-executed locally to their accepted roots");
+  assert.deepEqual(
+    proved.batches.map((b) => b.outputs?.map((o) => o.unit)),
+    [
+      [0, 1, 2, 3],
+      [4, 5],
+    ],
+  );
   assert.deepEqual(
     proved.batches.map((b) => (b.outputs?.length ?? 0) > 0),
     [true, true],

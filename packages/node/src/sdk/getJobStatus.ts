@@ -24,6 +24,8 @@ export type JobStatusReturnType = {
   requester: Address;
   specHash: Hex;
   units: number;
+  /** Units per batch, as the job was posted (the last batch may hold fewer). */
+  batchSize: number;
   batches: number;
   cancelled: boolean;
   frozen: boolean;
@@ -38,6 +40,8 @@ export type JobStatusReturnType = {
     state: BatchStateName;
     attempt: number;
     node: Address;
+    /** Units in the batch (`batchSize`, the last batch may hold fewer). */
+    units: number;
   }[];
   /** Units of batches accepted so far. */
   unitsAccepted: number;
@@ -81,7 +85,7 @@ export async function getJobStatus(clients: SdkClients, jobId: bigint): Promise<
       const state = BATCH_STATES[b.state] ?? "Open";
       counts[state] += 1;
       if (state === "Accepted") unitsAccepted += Number(b.units);
-      return { index, state, attempt: Number(b.attempt), node: b.node };
+      return { index, state, attempt: Number(b.attempt), node: b.node, units: Number(b.units) };
     });
     const status = Number(job.status);
     const closed = (status & 4) !== 0;
@@ -92,6 +96,7 @@ export async function getJobStatus(clients: SdkClients, jobId: bigint): Promise<
       requester: job.requester,
       specHash: job.specHash,
       units: Number(job.units),
+      batchSize: Number(job.batchSize),
       batches,
       cancelled: (status & 1) !== 0,
       frozen: (status & 2) !== 0,

@@ -98,8 +98,7 @@ export async function getResults(
       };
     }),
   );
-  // Units per batch (the last batch may hold fewer).
-  const batchSize = status.batches > 0 ? Math.ceil(status.units / status.batches) : 1;
+  const { batchSize } = status;
   let verified = 0;
   const wanted = parameters.verifyBatches ?? 0;
   if (wanted > 0) {
@@ -148,7 +147,7 @@ export async function getResults(
       try {
         if (batch.primarySlashed) {
           batch.outputs = await fetchAuditedUnit(clients, jobId, batch.index);
-          const missing = Math.min(batchSize, status.units - batch.index * batchSize) - 1;
+          const missing = (status.batchStates[batch.index]?.units ?? 1) - 1;
           if (missing > 0) {
             batch.outputsError = `its primary was slashed for a wrong result; only the audited unit has a valid result (${missing} unit(s) missing)`;
             unproved += 1;
